@@ -1,0 +1,5 @@
+"""``python -m qcloudsim``."""
+
+from qcloudsim.cli import main
+
+main()

@@ -1,0 +1,104 @@
+"""Command-line interface: ``qcloudsim run|devices|version`` (typer)."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qcloudsim.cli_devices import devices_app
+
+app = typer.Typer(
+    name="qcloudsim",
+    help="Discrete-event simulator of quantum cloud scheduling.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(devices_app, name="devices")
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a user-facing error (no traceback) and exit with ``code``."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "–"
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+def print_summary(summary: dict) -> None:
+    """Summary metrics and per-device utilization as rich tables."""
+    table = Table(title="Summary", show_header=True)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        if key != "devices":
+            table.add_row(key, _fmt(value))
+    console.print(table)
+    devices = Table(title="Devices", show_header=True)
+    for column in ("device", "qubits", "busy fraction", "qubit-time fraction", "down (s)"):
+        devices.add_column(column, justify="right" if column != "device" else "left")
+    for row in summary.get("devices", []):
+        devices.add_row(
+            row["device"], str(row["num_qubits"]), _fmt(row["busy_fraction"]),
+            _fmt(row["qubit_fraction"]), _fmt(row["down_s"]),
+        )
+    console.print(devices)
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (default: output.dir or results/<name>).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", "-s", help="Override the config's seed.", min=0)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the results folder.")] = False,
+) -> None:
+    """Run one experiment and write its results folder."""
+    from qcloudsim.config.loader import ConfigError, load_config
+    from qcloudsim.experiment import run as run_experiment
+
+    try:
+        cfg = load_config(config)
+    except ConfigError as exc:
+        fail(str(exc))
+    try:
+        results = run_experiment(cfg, seed=seed, progress=not quiet)
+    except (ValueError, FileNotFoundError) as exc:
+        fail(f"{config}: {exc}")
+    target = out or cfg.output.dir or Path("results") / cfg.name
+    results.write(target, plot=cfg.output.plot)
+    if not quiet:
+        print_summary(results.summary)
+        console.print(f"results written to [bold]{target}[/]")
+    else:
+        console.print(str(target))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from qcloudsim import __version__
+
+    console.print(__version__)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)

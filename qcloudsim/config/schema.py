@@ -1,0 +1,270 @@
+"""The experiment configuration (YAML), validated with pydantic.
+
+Every section forbids unknown keys, so a typo is an error, not a silently
+ignored setting. Names of devices and schedulers are checked against the
+catalog and the registry here, so the error names the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors; values are not coerced across types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CatalogDevice(Strict):
+    """A device from the shipped catalog, optionally renamed (for several copies).
+
+    Attributes:
+        catalog: Catalog name (``qcloudsim devices list``).
+        name: Name in this fleet (defaults to the catalog name).
+        downtime: Maintenance windows ``[start_s, end_s]`` (s).
+    """
+
+    catalog: str
+    name: str | None = None
+    downtime: list[tuple[NonNegativeFloat, NonNegativeFloat]] = []
+
+    @field_validator("catalog")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from qcloudsim.devices.catalog import load_catalog
+
+        catalog = load_catalog()
+        if value not in catalog:
+            catalog.get(value)  # raises with suggestions
+        return value
+
+
+class CustomDevice(BaseModel):
+    """A what-if device defined in the YAML (see ``docs/devices.md``).
+
+    Keys are those of :func:`qcloudsim.devices.catalog.device_from_spec`
+    (``name``, ``edges`` or ``topology``, calibration numbers), plus
+    ``downtime``.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    downtime: list[tuple[NonNegativeFloat, NonNegativeFloat]] = []
+
+    @model_validator(mode="after")
+    def _buildable(self) -> CustomDevice:
+        from qcloudsim.devices.catalog import device_from_spec
+
+        device_from_spec(self.spec())
+        return self
+
+    def spec(self) -> dict[str, Any]:
+        """The device specification without fleet-only keys."""
+        data = self.model_dump()
+        data.pop("downtime", None)
+        return data
+
+
+class PoissonArrivals(Strict):
+    """Poisson arrivals.
+
+    Attributes:
+        process: ``poisson``.
+        rate_per_s: Mean arrivals per second.
+    """
+
+    process: Literal["poisson"] = "poisson"
+    rate_per_s: PositiveFloat
+
+
+class MixEntryConfig(Strict):
+    """One entry of the circuit mix: a benchmark family over a size range, or a QASM file.
+
+    Attributes:
+        family: Family name (``qcloudsim.circuits.family_names()``).
+        qasm: Path to an OpenQASM 2/3 file (relative to the config file).
+        qubits: Size or inclusive ``[min, max]`` range (families only).
+        weight: Relative frequency.
+    """
+
+    family: str | None = None
+    qasm: Path | None = None
+    qubits: int | tuple[int, int] | None = None
+    weight: PositiveFloat = 1.0
+
+    @model_validator(mode="after")
+    def _one_source(self) -> MixEntryConfig:
+        if (self.family is None) == (self.qasm is None):
+            raise ValueError("give exactly one of 'family' or 'qasm'")
+        if self.family is not None:
+            from qcloudsim.circuits.families import family_names
+
+            names = family_names()
+            if self.family not in names:
+                raise ValueError(f"unknown family {self.family!r}; allowed: {', '.join(names)}")
+            if self.qubits is None:
+                raise ValueError("a family entry needs 'qubits' (a size or [min, max])")
+            low, high = self.size_range()
+            if not (1 <= low <= high):
+                raise ValueError(f"'qubits' must be >= 1 with min <= max, got {self.qubits}")
+        elif self.qubits is not None:
+            raise ValueError("'qubits' is taken from the QASM file; remove it")
+        return self
+
+    def size_range(self) -> tuple[int, int]:
+        """Inclusive qubit range."""
+        if isinstance(self.qubits, int):
+            return (self.qubits, self.qubits)
+        assert self.qubits is not None
+        return (int(self.qubits[0]), int(self.qubits[1]))
+
+
+class UserConfig(Strict):
+    """A user: name, group (fair-share) and share of the submitted jobs."""
+
+    name: str
+    group: str = "default"
+    weight: PositiveFloat = 1.0
+
+
+class WorkloadConfig(Strict):
+    """Synthetic workload.
+
+    Attributes:
+        jobs: Number of jobs.
+        arrivals: Arrival process.
+        mix: Circuit mix.
+        shots: Shots per circuit: a number or a list to draw from uniformly.
+        circuits: Circuits per job: a number or a list to draw from.
+        users: Submitting users.
+    """
+
+    jobs: Annotated[int, Field(ge=1)]
+    arrivals: PoissonArrivals
+    mix: Annotated[list[MixEntryConfig], Field(min_length=1)]
+    shots: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 4000
+    circuits: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 1
+    users: Annotated[list[UserConfig], Field(min_length=1)] = [UserConfig(name="user0")]
+
+
+class SchedulerConfig(Strict):
+    """Scheduler name (registry or ``"package.module:Class"``) and its parameters."""
+
+    name: str = "fcfs"
+    params: dict[str, Any] = {}
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from qcloudsim.schedulers.registry import scheduler_class
+
+        scheduler_class(value)
+        return value
+
+
+class RuntimeModelConfig(Strict):
+    """Runtime model parameters (see :mod:`qcloudsim.models.runtime`)."""
+
+    per_job_overhead_s: NonNegativeFloat = 3.0
+    rep_delay_s: NonNegativeFloat | None = None
+
+
+class FidelityModelConfig(Strict):
+    """Fidelity model switches (see :mod:`qcloudsim.models.fidelity`)."""
+
+    idle_decoherence: bool = True
+    routing: bool = True
+
+
+class ModelsConfig(Strict):
+    """Model settings."""
+
+    runtime: RuntimeModelConfig = RuntimeModelConfig()
+    fidelity: FidelityModelConfig = FidelityModelConfig()
+
+
+class OutputConfig(Strict):
+    """Where results go (relative paths are relative to the working directory)."""
+
+    dir: Path | None = None
+    plot: bool = True
+
+
+def _fleet_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "catalog-device" if "catalog" in value else "custom-device"
+    return "catalog-device" if isinstance(value, CatalogDevice) else "custom-device"
+
+
+FleetEntry = Annotated[
+    Annotated[CatalogDevice, Tag("catalog-device")] | Annotated[CustomDevice, Tag("custom-device")],
+    Discriminator(_fleet_kind),
+]
+
+
+class ExperimentConfig(Strict):
+    """A whole experiment: fleet, workload, scheduler, models, output.
+
+    Attributes:
+        name: Experiment name (default output folder ``results/<name>``).
+        seed: Seed of the run's seed sequence.
+        horizon_s: Stop the clock here (s); ``null`` runs until all jobs are done.
+        fleet: Devices: catalog names, catalog entries with options, or custom devices.
+        workload: The jobs.
+        scheduler: The policy.
+        models: Model parameters.
+        output: Output options.
+    """
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    seed: Annotated[int, Field(ge=0)] = 0
+    horizon_s: PositiveFloat | None = None
+    fleet: Annotated[list[FleetEntry], Field(min_length=1)]
+    workload: WorkloadConfig
+    scheduler: SchedulerConfig = SchedulerConfig()
+    models: ModelsConfig = ModelsConfig()
+    output: OutputConfig = OutputConfig()
+
+    @field_validator("fleet", mode="before")
+    @classmethod
+    def _expand_names(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [{"catalog": item} if isinstance(item, str) else item for item in value]
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ExperimentConfig:
+        names = [fleet_name(entry) for entry in self.fleet]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(
+                f"device names in the fleet must be unique; repeated: {', '.join(dupes)} "
+                "(give copies a 'name')"
+            )
+        return self
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON form (the run's config hash)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fleet_name(entry: CatalogDevice | CustomDevice) -> str:
+    """The name a fleet entry has in the simulation."""
+    if isinstance(entry, CatalogDevice):
+        if entry.name:
+            return entry.name
+        from qcloudsim.devices.catalog import load_catalog
+
+        return load_catalog().get(entry.catalog).name
+    return entry.name

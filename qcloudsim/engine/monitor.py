@@ -1,0 +1,47 @@
+"""Monitors: observers of engine events (after batsim-py's monitors).
+
+The engine calls a monitor's hooks as things happen; a monitor collects
+what it needs and turns it into a table at the end. Only hooks a subclass
+overrides are called, so an unused hook costs nothing per job.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qcloudsim.engine.qpu import QPU, Run
+    from qcloudsim.workload.job import Job
+
+HOOKS = ("on_arrival", "on_reject", "on_start", "on_finish", "on_device_state", "on_end")
+
+
+class Monitor:
+    """Base class: override any of the hooks below."""
+
+    def on_arrival(self, job: Job, now: float) -> None:
+        """A job was submitted."""
+
+    def on_reject(self, job: Job, now: float) -> None:
+        """A job left without running (``job.status`` is REJECTED or FAILED, ``job.reason`` says why)."""
+
+    def on_start(self, run: Run, now: float) -> None:
+        """A job started on a QPU."""
+
+    def on_finish(self, run: Run, now: float) -> None:
+        """A job left a QPU (``run.job.status`` says how)."""
+
+    def on_device_state(self, qpu: QPU, state: str, now: float) -> None:
+        """A QPU went up or down (``state`` from :class:`~qcloudsim.engine.qpu.DeviceState`)."""
+
+    def on_end(self, now: float) -> None:
+        """The simulation ended at ``now``."""
+
+
+def overridden_hooks(monitor: Monitor) -> dict[str, object]:
+    """Bound methods of the hooks ``monitor`` overrides."""
+    return {
+        hook: getattr(monitor, hook)
+        for hook in HOOKS
+        if getattr(type(monitor), hook) is not getattr(Monitor, hook)
+    }

@@ -1,0 +1,111 @@
+"""Live state of one QPU inside the engine (a read-only DeviceView for schedulers)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from qcloudsim.devices.calibration import Calibration
+from qcloudsim.devices.device import Device
+from qcloudsim.models.estimator import Estimate
+from qcloudsim.workload.job import Job
+
+
+class DeviceState:
+    """Names of the states a device timeline records."""
+
+    IDLE = "idle"
+    BUSY = "busy"
+    DOWN = "down"
+
+
+@dataclass(slots=True, eq=False)
+class Run:
+    """One job executing on one QPU.
+
+    Attributes:
+        job: The job.
+        qpu: Where it runs.
+        qubits: The physical qubits it holds.
+        start_s: Start time (s).
+        end_s: Expected end time (s).
+        estimate: Model outputs used for it.
+        cancelled: Set when the run is cut short; its completion event is ignored.
+    """
+
+    job: Job
+    qpu: QPU
+    qubits: tuple[int, ...]
+    start_s: float
+    end_s: float
+    estimate: Estimate
+    cancelled: bool = False
+
+
+class QPU:
+    """Engine-side state of a device. Schedulers read it, never write it.
+
+    Attributes:
+        index: Position in the fleet.
+        device: Static description and nominal calibration.
+        name: The device's name.
+        num_qubits: Physical qubits.
+        calibration: Calibration in force.
+        available: False during downtime.
+        next_down_s: Start of the next scheduled downtime (s), ``inf`` if none.
+    """
+
+    __slots__ = ("index", "device", "name", "num_qubits", "calibration", "available", "next_down_s", "_free", "_runs")
+
+    def __init__(self, index: int, device: Device) -> None:
+        self.index = index
+        self.device = device
+        self.name = device.name
+        self.num_qubits = device.num_qubits
+        self.calibration: Calibration = device.calibration
+        self.available = True
+        self.next_down_s = math.inf
+        self._free: set[int] = set(range(self.num_qubits))
+        self._runs: dict[int, Run] = {}
+
+    @property
+    def free_qubits(self) -> frozenset[int]:
+        return frozenset(self._free)
+
+    @property
+    def num_free(self) -> int:
+        return len(self._free)
+
+    @property
+    def running(self) -> int:
+        return len(self._runs)
+
+    @property
+    def busy_qubits(self) -> int:
+        return self.device.num_qubits - len(self._free)
+
+    @property
+    def busy_until_s(self) -> float:
+        return max((r.end_s for r in self._runs.values()), default=-math.inf)
+
+    def runs(self) -> tuple[Run, ...]:
+        """Runs in progress."""
+        return tuple(self._runs.values())
+
+    def hold(self, run: Run) -> None:
+        """Give ``run`` its qubits.
+
+        Raises:
+            RuntimeError: If any of the qubits is already held (the
+                "no qubit held twice" invariant).
+        """
+        busy = [q for q in run.qubits if q not in self._free]
+        if busy:
+            raise RuntimeError(f"{self.name}: qubits {busy} are already held; cannot start job {run.job.id}")
+        self._free.difference_update(run.qubits)
+        self._runs[run.job.id] = run
+
+    def release(self, run: Run) -> None:
+        """Free the qubits of a finished or cancelled run."""
+        del self._runs[run.job.id]
+        self._free.update(run.qubits)

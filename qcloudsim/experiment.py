@@ -1,0 +1,156 @@
+"""Build a simulation from a config and run it: ``run(config, seed) -> Results``.
+
+:func:`run` is a pure function of its arguments (same config and seed give
+the same per-job results) and picklable, so sweeps can ship it to worker
+processes.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import time
+from collections.abc import Iterator
+from functools import partial
+
+from qcloudsim.circuits.profile import CircuitProfile
+from qcloudsim.config.schema import CatalogDevice, CustomDevice, ExperimentConfig, MixEntryConfig, fleet_name
+from qcloudsim.devices.device import Device
+from qcloudsim.engine.simulation import Simulation, Window
+from qcloudsim.models.estimator import Estimator
+from qcloudsim.models.fidelity import FidelityParams
+from qcloudsim.models.runtime import RuntimeParams
+from qcloudsim.progress import ProgressMonitor
+from qcloudsim.results.recorders import JobRecorder, TimelineRecorder
+from qcloudsim.results.results import Results
+from qcloudsim.results.summary import summarize
+from qcloudsim.schedulers.registry import make_scheduler
+from qcloudsim.seeding import SeedStreams
+from qcloudsim.workload.job import Job
+from qcloudsim.workload.synthetic import MixEntry, UserSpec, poisson_jobs
+
+
+def build_fleet(config: ExperimentConfig) -> tuple[list[Device], dict[str, list[Window]]]:
+    """Devices of the fleet and their maintenance windows."""
+    from qcloudsim.devices.catalog import device_from_spec, load_catalog
+
+    devices: list[Device] = []
+    downtime: dict[str, list[Window]] = {}
+    for index, entry in enumerate(config.fleet):
+        name = fleet_name(entry)
+        if isinstance(entry, CatalogDevice):
+            device = load_catalog().get(entry.catalog)
+            if device.name != name:
+                device = _renamed(device, name)
+        else:
+            assert isinstance(entry, CustomDevice)
+            device = device_from_spec(entry.spec(), where=f"fleet.{index}")
+        devices.append(device)
+        if entry.downtime:
+            downtime[name] = [(float(s), float(e)) for s, e in entry.downtime]
+    return devices, downtime
+
+
+def _renamed(device: Device, name: str) -> Device:
+    data = device.to_dict()
+    data["name"] = name
+    return Device.from_dict(data)
+
+
+def _profile_source(entry: MixEntryConfig):
+    if entry.qasm is not None:
+        from qcloudsim.circuits.qasm import profile_from_qasm
+
+        profile = profile_from_qasm(entry.qasm)
+        return (profile.num_qubits,), (lambda _size, p=profile: p)
+    low, high = entry.size_range()
+    return tuple(range(low, high + 1)), partial(_family, entry.family)
+
+
+def _family(name: str, size: int) -> CircuitProfile:
+    from qcloudsim.circuits.families import family_profile
+
+    return family_profile(name, size)
+
+
+def build_workload(config: ExperimentConfig, streams: SeedStreams) -> Iterator[Job]:
+    """The job stream of the config (lazy)."""
+    workload = config.workload
+    mix = []
+    for entry in workload.mix:
+        sizes, profile_for = _profile_source(entry)
+        mix.append(MixEntry(weight=entry.weight, sizes=sizes, profile_for=profile_for))
+    shots = workload.shots if isinstance(workload.shots, list) else [workload.shots]
+    circuits = workload.circuits if isinstance(workload.circuits, list) else [workload.circuits]
+    users = [UserSpec(u.name, u.group, u.weight) for u in workload.users]
+    return poisson_jobs(
+        workload.jobs, workload.arrivals.rate_per_s, mix, shots, circuits, users, streams
+    )
+
+
+def build_estimator(config: ExperimentConfig) -> Estimator:
+    """Models with the config's parameters."""
+    runtime = config.models.runtime
+    fidelity = config.models.fidelity
+    return Estimator(
+        RuntimeParams(per_job_overhead_s=runtime.per_job_overhead_s, rep_delay_s=runtime.rep_delay_s),
+        FidelityParams(idle_decoherence=fidelity.idle_decoherence, routing=fidelity.routing),
+    )
+
+
+def run(config: ExperimentConfig, seed: int | None = None, progress: bool = False) -> Results:
+    """Simulate ``config`` with ``seed`` (default: the config's seed).
+
+    Args:
+        config: A validated experiment config.
+        seed: Overrides ``config.seed``.
+        progress: Show a progress bar (on a terminal).
+
+    Returns:
+        The run's :class:`~qcloudsim.results.results.Results`.
+    """
+    seed = config.seed if seed is None else seed
+    streams = SeedStreams(seed)
+    devices, downtime = build_fleet(config)
+    scheduler = make_scheduler(config.scheduler.name, **config.scheduler.params)
+    jobs_recorder = JobRecorder()
+    timeline = TimelineRecorder(devices)
+    monitors: list = [jobs_recorder, timeline]
+    if progress:
+        monitors.append(ProgressMonitor(total=config.workload.jobs, description=config.name))
+    started = time.perf_counter()
+    sim = Simulation(
+        devices,
+        scheduler,
+        build_workload(config, streams),
+        estimator=build_estimator(config),
+        monitors=monitors,
+        downtime=downtime,
+        horizon_s=config.horizon_s,
+    )
+    sim.run()
+    wall = time.perf_counter() - started
+    jobs = jobs_recorder.to_dataframe()
+    timeline_frame = timeline.to_dataframe()
+    summary = summarize(jobs, timeline_frame, sim.now)
+    metadata = {
+        "name": config.name,
+        "config_hash": config.digest(),
+        "seed": seed,
+        "scheduler": scheduler.describe(),
+        "devices": [{"name": d.name, "qubits": d.num_qubits, "snapshot": d.snapshot_date, "source": d.source} for d in devices],
+        "versions": _versions(),
+        "wall_time_s": wall,
+        "time_unit": "s",
+    }
+    return Results(jobs=jobs, timeline=timeline_frame, summary=summary, metadata=metadata)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for package in ("qcloudsim", "simpy", "numpy", "pandas", "pyarrow", "networkx", "qiskit"):
+        try:
+            out[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    return out

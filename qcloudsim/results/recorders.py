@@ -1,0 +1,167 @@
+"""Monitors that turn engine events into tidy tables (one row per job, per interval).
+
+Rows are stored column-wise in ``array``/``list`` buffers (no per-row dicts
+and no references to finished jobs), so memory grows by a few dozen bytes
+per job and finished :class:`~qcloudsim.workload.job.Job` objects can be
+freed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import pandas as pd
+
+from qcloudsim.devices.device import Device
+from qcloudsim.engine.monitor import Monitor
+from qcloudsim.engine.qpu import QPU, DeviceState, Run
+from qcloudsim.workload.job import Job
+
+JOB_COLUMNS = (
+    "job_id", "user", "group", "circuit", "num_qubits", "shots", "circuits",
+    "arrival_s", "start_s", "end_s", "wait_s", "run_s", "completion_s",
+    "device", "qubits", "fidelity", "status", "reason",
+)
+"""Columns of the per-job table, in order."""
+
+TIMELINE_COLUMNS = ("device", "start_s", "end_s", "state", "busy_qubits", "num_qubits", "jobs")
+"""Columns of the device timeline table, in order."""
+
+
+class JobRecorder(Monitor):
+    """One row per job that left the system (completed, rejected or failed).
+
+    Times are in seconds: ``wait_s = start_s - arrival_s``,
+    ``run_s = end_s - start_s``, ``completion_s = end_s - arrival_s``
+    (turnaround). Jobs that never started have NaN start, wait and run.
+    """
+
+    def __init__(self) -> None:
+        self._num = {c: array("d") for c in ("arrival_s", "start_s", "end_s", "fidelity")}
+        self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits")}
+        self._obj: dict[str, list] = {c: [] for c in ("user", "group", "circuit", "device", "qubits", "status", "reason")}
+
+    def _record(self, job: Job) -> None:
+        num, ints, obj = self._num, self._int, self._obj
+        num["arrival_s"].append(job.arrival_s)
+        num["start_s"].append(job.start_s)
+        num["end_s"].append(job.end_s)
+        num["fidelity"].append(job.fidelity)
+        ints["job_id"].append(job.id)
+        ints["num_qubits"].append(job.profile.num_qubits)
+        ints["shots"].append(job.shots)
+        ints["circuits"].append(job.circuits)
+        obj["user"].append(job.user)
+        obj["group"].append(job.group)
+        obj["circuit"].append(job.profile.name)
+        obj["device"].append(job.device)
+        obj["qubits"].append(job.qubits)
+        obj["status"].append(job.status.value)
+        obj["reason"].append(job.reason)
+
+    def on_reject(self, job: Job, now: float) -> None:
+        self._record(job)
+
+    def on_finish(self, run: Run, now: float) -> None:
+        self._record(run.job)
+
+    def __len__(self) -> int:
+        return len(self._int["job_id"])
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The per-job table, sorted by job id, columns as :data:`JOB_COLUMNS`."""
+        data: dict[str, object] = {}
+        data.update({k: pd.array(v, dtype="float64") for k, v in self._num.items()})
+        data.update({k: pd.array(v, dtype="int64") for k, v in self._int.items()})
+        for key in ("user", "group", "circuit", "device", "status", "reason"):
+            data[key] = pd.array(self._obj[key], dtype="string")
+        data["qubits"] = [list(q) for q in self._obj["qubits"]]
+        frame = pd.DataFrame(data)
+        frame["wait_s"] = frame["start_s"] - frame["arrival_s"]
+        frame["run_s"] = frame["end_s"] - frame["start_s"]
+        frame["completion_s"] = frame["end_s"] - frame["arrival_s"]
+        return frame[list(JOB_COLUMNS)].sort_values("job_id", kind="stable").reset_index(drop=True)
+
+
+class TimelineRecorder(Monitor):
+    """Device timeline: intervals of constant state and occupancy per QPU.
+
+    A row ``(device, start_s, end_s, state, busy_qubits, num_qubits, jobs)``
+    says that from ``start_s`` to ``end_s`` the device was ``idle``,
+    ``busy`` (``jobs`` runs holding ``busy_qubits`` qubits) or ``down``.
+    Zero-length intervals are not recorded.
+
+    Args:
+        devices: The fleet (anything with ``name`` and ``num_qubits``), to
+            open every device's first interval at time 0.
+    """
+
+    def __init__(self, devices: Sequence[Device] | Sequence[QPU]) -> None:
+        self._open: dict[str, tuple[float, str, int, int, int]] = {
+            d.name: (0.0, DeviceState.IDLE, 0, d.num_qubits, 0) for d in devices
+        }
+        self._down: set[str] = set()
+        self._rows: dict[str, list] = {c: [] for c in TIMELINE_COLUMNS}
+
+    def _change(self, qpu: QPU, now: float) -> None:
+        start, state, busy, size, jobs = self._open[qpu.name]
+        if qpu.name in self._down:
+            new = (DeviceState.DOWN, qpu.busy_qubits, qpu.running)
+        elif qpu.running:
+            new = (DeviceState.BUSY, qpu.busy_qubits, qpu.running)
+        else:
+            new = (DeviceState.IDLE, 0, 0)
+        if new == (state, busy, jobs):
+            return
+        if now > start:
+            rows = self._rows
+            rows["device"].append(qpu.name)
+            rows["start_s"].append(start)
+            rows["end_s"].append(now)
+            rows["state"].append(state)
+            rows["busy_qubits"].append(busy)
+            rows["num_qubits"].append(size)
+            rows["jobs"].append(jobs)
+        self._open[qpu.name] = (now, new[0], new[1], size, new[2])
+
+    def on_start(self, run: Run, now: float) -> None:
+        self._change(run.qpu, now)
+
+    def on_finish(self, run: Run, now: float) -> None:
+        self._change(run.qpu, now)
+
+    def on_device_state(self, qpu: QPU, state: str, now: float) -> None:
+        if state == DeviceState.DOWN:
+            self._down.add(qpu.name)
+        else:
+            self._down.discard(qpu.name)
+        self._change(qpu, now)
+
+    def on_end(self, now: float) -> None:
+        rows = self._rows
+        for name, (start, state, busy, size, jobs) in self._open.items():
+            if now > start:
+                rows["device"].append(name)
+                rows["start_s"].append(start)
+                rows["end_s"].append(now)
+                rows["state"].append(state)
+                rows["busy_qubits"].append(busy)
+                rows["num_qubits"].append(size)
+                rows["jobs"].append(jobs)
+            self._open[name] = (now, state, busy, size, jobs)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The timeline, sorted by device then start time."""
+        frame = pd.DataFrame(
+            {
+                "device": pd.array(self._rows["device"], dtype="string"),
+                "start_s": pd.array(self._rows["start_s"], dtype="float64"),
+                "end_s": pd.array(self._rows["end_s"], dtype="float64"),
+                "state": pd.array(self._rows["state"], dtype="string"),
+                "busy_qubits": pd.array(self._rows["busy_qubits"], dtype="int64"),
+                "num_qubits": pd.array(self._rows["num_qubits"], dtype="int64"),
+                "jobs": pd.array(self._rows["jobs"], dtype="int64"),
+            }
+        )
+        return frame.sort_values(["device", "start_s"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,70 @@
+"""The outcome of one run: per-job table, device timeline, summary and metadata."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from qcloudsim.results.io import write_json, write_parquet
+
+JOBS_FILE = "jobs.parquet"
+TIMELINE_FILE = "timeline.parquet"
+SUMMARY_FILE = "summary.json"
+PLOT_FILE = "summary.png"
+
+
+@dataclass
+class Results:
+    """Results of one simulation run.
+
+    Attributes:
+        jobs: One row per job (see :data:`qcloudsim.results.recorders.JOB_COLUMNS`).
+        timeline: Device state intervals (see :class:`~qcloudsim.results.recorders.TimelineRecorder`).
+        summary: Summary metrics (see :func:`qcloudsim.results.summary.summarize`).
+        metadata: Config hash, seed, scheduler, versions, wall time.
+    """
+
+    jobs: pd.DataFrame
+    timeline: pd.DataFrame
+    summary: dict
+    metadata: dict = field(default_factory=dict)
+
+    def write(self, out_dir: str | Path, plot: bool = True) -> Path:
+        """Write ``jobs.parquet``, ``timeline.parquet``, ``summary.json`` (+ ``summary.png``).
+
+        Each file is written atomically; ``summary.json`` is written last,
+        so its presence marks a complete result folder.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        write_parquet(out / JOBS_FILE, self.jobs)
+        write_parquet(out / TIMELINE_FILE, self.timeline)
+        if plot:
+            from qcloudsim.plots import plot_run_summary
+
+            plot_run_summary(self, out / PLOT_FILE)
+        write_json(out / SUMMARY_FILE, {"summary": self.summary, "metadata": self.metadata})
+        return out
+
+    @classmethod
+    def read(cls, out_dir: str | Path) -> Results:
+        """Load a folder written by :meth:`write`.
+
+        Raises:
+            FileNotFoundError: If the folder holds no complete result
+                (``summary.json`` missing).
+        """
+        out = Path(out_dir)
+        summary_path = out / SUMMARY_FILE
+        if not summary_path.exists():
+            raise FileNotFoundError(f"{out}: no {SUMMARY_FILE}; not a complete results folder")
+        data = json.loads(summary_path.read_text())
+        return cls(
+            jobs=pd.read_parquet(out / JOBS_FILE),
+            timeline=pd.read_parquet(out / TIMELINE_FILE),
+            summary=data["summary"],
+            metadata=data["metadata"],
+        )

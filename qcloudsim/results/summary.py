@@ -1,0 +1,98 @@
+"""Summary metrics computed from the per-job table and the device timeline.
+
+All times in seconds. Percentiles use linear interpolation
+(``numpy.percentile`` default). Utilization is measured over the observed
+period ``[0, T]`` where ``T`` is the end of the simulation:
+
+* busy fraction of a device = time with at least one job running / ``T``;
+* qubit-time fraction = sum(busy qubits x interval length) / (qubits x ``T``);
+* fleet qubit-time fraction = the same summed over devices.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+
+def _stats(values: pd.Series, prefix: str) -> dict[str, float]:
+    data = values.dropna().to_numpy(dtype=float)
+    if data.size == 0:
+        return {f"{prefix}_mean_s": math.nan, f"{prefix}_median_s": math.nan, f"{prefix}_p95_s": math.nan}
+    return {
+        f"{prefix}_mean_s": float(np.mean(data)),
+        f"{prefix}_median_s": float(np.median(data)),
+        f"{prefix}_p95_s": float(np.percentile(data, 95)),
+    }
+
+
+def device_utilization(timeline: pd.DataFrame, period_s: float) -> pd.DataFrame:
+    """Per-device busy-time and qubit-time fractions over ``[0, period_s]``.
+
+    Returns:
+        One row per device: ``device, num_qubits, busy_s, down_s,
+        busy_fraction, qubit_fraction``.
+    """
+    if timeline.empty or period_s <= 0:
+        return pd.DataFrame(columns=["device", "num_qubits", "busy_s", "down_s", "busy_fraction", "qubit_fraction"])
+    frame = timeline.assign(length=timeline["end_s"] - timeline["start_s"])
+    frame["busy_len"] = frame["length"].where(frame["jobs"] > 0, 0.0)
+    frame["down_len"] = frame["length"].where(frame["state"] == "down", 0.0)
+    frame["qubit_s"] = frame["length"] * frame["busy_qubits"]
+    grouped = frame.groupby("device", sort=True).agg(
+        num_qubits=("num_qubits", "first"),
+        busy_s=("busy_len", "sum"),
+        down_s=("down_len", "sum"),
+        qubit_s=("qubit_s", "sum"),
+    )
+    grouped["busy_fraction"] = grouped["busy_s"] / period_s
+    grouped["qubit_fraction"] = grouped["qubit_s"] / (grouped["num_qubits"] * period_s)
+    return grouped.reset_index()[["device", "num_qubits", "busy_s", "down_s", "busy_fraction", "qubit_fraction", "qubit_s"]]
+
+
+def summarize(jobs: pd.DataFrame, timeline: pd.DataFrame, end_s: float) -> dict:
+    """Summary metrics of one run.
+
+    Args:
+        jobs: Per-job table (:data:`~qcloudsim.results.recorders.JOB_COLUMNS`).
+        timeline: Device timeline.
+        end_s: Simulation end time (s).
+
+    Returns:
+        A flat, JSON-serialisable dict of metrics plus ``devices``: a list
+        of per-device utilization rows.
+    """
+    completed = jobs[jobs["status"] == "completed"]
+    summary: dict = {
+        "jobs_submitted": int(len(jobs)),
+        "jobs_completed": int(len(completed)),
+        "jobs_rejected": int((jobs["status"] == "rejected").sum()),
+        "jobs_failed": int((jobs["status"] == "failed").sum()),
+    }
+    summary.update(_stats(completed["completion_s"], "completion"))
+    summary.update(_stats(completed["wait_s"], "wait"))
+    if len(completed):
+        first = float(jobs["arrival_s"].min())
+        last = float(completed["end_s"].max())
+        makespan = last - first
+    else:
+        makespan = math.nan
+    summary["makespan_s"] = makespan
+    summary["throughput_jobs_per_h"] = (
+        len(completed) / makespan * 3600.0 if makespan and makespan > 0 else math.nan
+    )
+    util = device_utilization(timeline, end_s)
+    total_qubits = float(util["num_qubits"].sum()) if len(util) else 0.0
+    summary["utilization_busy_mean"] = float(util["busy_fraction"].mean()) if len(util) else math.nan
+    summary["utilization_qubit_time"] = (
+        float(util["qubit_s"].sum()) / (total_qubits * end_s) if total_qubits and end_s > 0 else math.nan
+    )
+    summary["fidelity_mean"] = float(completed["fidelity"].mean()) if len(completed) else math.nan
+    summary["end_s"] = float(end_s)
+    summary["devices"] = [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in util.drop(columns=["qubit_s"]).to_dict(orient="records")
+    ]
+    return summary

@@ -1,0 +1,183 @@
+"""What a scheduler sees: a read-only view of the cloud at one instant.
+
+A snapshot is cheap to build (no copy of the queue): it wraps the engine's
+queue and device state for the duration of one synchronous scheduling
+round. Within a round a scheduler may *claim* qubits it intends to assign;
+claims change only the snapshot's view (``free_qubits``), never the engine.
+The same object type is built by the simulator, by trace replay and by the
+Gymnasium environment, so a scheduler runs unchanged in all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from qcloudsim.devices.calibration import Calibration
+from qcloudsim.devices.device import Device
+from qcloudsim.models.estimator import Estimate, Estimator
+from qcloudsim.models.placement import Region
+from qcloudsim.workload.job import Job
+
+
+_NOTHING: frozenset[int] = frozenset()
+
+
+class DeviceView(Protocol):
+    """Read-only state of one QPU."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def index(self) -> int: ...
+    @property
+    def device(self) -> Device: ...
+    @property
+    def calibration(self) -> Calibration: ...
+    @property
+    def num_qubits(self) -> int: ...
+    @property
+    def available(self) -> bool:
+        """Up (not calibrating, not down) and accepting work."""
+        ...
+    @property
+    def free_qubits(self) -> frozenset[int]: ...
+    @property
+    def num_free(self) -> int: ...
+    @property
+    def running(self) -> int:
+        """Number of jobs running on it."""
+        ...
+    @property
+    def busy_until_s(self) -> float:
+        """Latest expected end of the jobs running on it (s); ``-inf`` if idle."""
+        ...
+    @property
+    def next_down_s(self) -> float:
+        """Start of its next scheduled downtime (s); ``inf`` if none."""
+        ...
+
+
+class QueueView(Protocol):
+    """Read-only queue of waiting jobs in arrival order."""
+
+    def __iter__(self) -> Iterator[Job]: ...
+    def __len__(self) -> int: ...
+    def head(self) -> Job | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A scheduler's decision: run ``job`` on ``device`` holding ``qubits``.
+
+    Attributes:
+        job: A job from the snapshot's queue.
+        device: Name of the QPU.
+        qubits: Physical qubits (a connected region of free qubits, one per
+            logical qubit of the job's circuit, in layout order).
+    """
+
+    job: Job
+    device: str
+    qubits: Region
+
+
+class Snapshot:
+    """The state a scheduler decides on.
+
+    Args:
+        now: Simulation time (s).
+        queue: Waiting jobs.
+        devices: All QPUs, in fleet order.
+        estimator: Placement/runtime/fidelity models (cached).
+        exclusive: When true a QPU runs one job at a time (no multi-programming).
+        by_name: Devices by name (built from ``devices`` when not given).
+    """
+
+    __slots__ = ("now", "queue", "devices", "estimator", "exclusive", "_by_name", "_claimed")
+
+    def __init__(
+        self,
+        now: float,
+        queue: QueueView,
+        devices: Sequence[DeviceView],
+        estimator: Estimator,
+        exclusive: bool = True,
+        by_name: dict[str, DeviceView] | None = None,
+    ) -> None:
+        self.now = now
+        self.queue = queue
+        self.devices = tuple(devices)
+        self.estimator = estimator
+        self.exclusive = exclusive
+        self._by_name = by_name if by_name is not None else {d.name: d for d in self.devices}
+        self._claimed: dict[str, set[int]] = {}
+
+    def device(self, name: str) -> DeviceView:
+        """The QPU called ``name``."""
+        return self._by_name[name]
+
+    def free_qubits(self, device: DeviceView) -> frozenset[int] | None:
+        """Qubits a new job may use on ``device`` now, after this round's claims.
+
+        Returns ``None`` as shorthand for "all qubits" (an idle, available
+        device with no claims), which lets the models use their cache.
+        Returns an empty set when the device accepts nothing now.
+        """
+        if not device.available:
+            return _NOTHING
+        claimed = self._claimed.get(device.name) if self._claimed else None
+        if self.exclusive:
+            if claimed or device.running:
+                return _NOTHING
+            return None
+        if not claimed:
+            if device.num_free == device.num_qubits:
+                return None
+            return device.free_qubits
+        return device.free_qubits - claimed
+
+    def has_capacity(self) -> bool:
+        """True when at least one device could accept some job now."""
+        return any(self.free_qubits(d) is None or self.free_qubits(d) for d in self.devices)
+
+    def can_host(self, job: Job, device: DeviceView) -> bool:
+        """Quick size check: does ``device`` have enough free qubits for ``job`` now?"""
+        free = self.free_qubits(device)
+        if free is None:
+            return job.profile.num_qubits <= device.num_qubits
+        return job.profile.num_qubits <= len(free)
+
+    def region(self, job: Job, device: DeviceView) -> Region | None:
+        """Best connected region for ``job`` among the device's free qubits."""
+        free = self.free_qubits(device)
+        size = job.profile.num_qubits
+        if size > (device.num_qubits if free is None else len(free)):
+            return None
+        return self.estimator.region(device.calibration, size, free)
+
+    def estimate(self, job: Job, device: DeviceView, region: Region | None = None) -> Estimate | None:
+        """Runtime and fidelity of ``job`` on ``device`` (best region if not given)."""
+        if region is None:
+            region = self.region(job, device)
+            if region is None:
+                return None
+        return self.estimator.estimate(
+            job.profile, device.calibration, region, device.device.rep_delay_s
+        )
+
+    def runtime_s(self, job: Job, estimate: Estimate) -> float:
+        """QPU time of ``job`` under ``estimate`` (s)."""
+        return self.estimator.runtime_s(estimate, job.shots, job.circuits)
+
+    def finishes_before_downtime(self, job: Job, device: DeviceView, estimate: Estimate) -> bool:
+        """True when ``job`` started now on ``device`` ends before its next downtime.
+
+        The engine refuses assignments that would run into a downtime window.
+        """
+        return self.now + self.runtime_s(job, estimate) <= device.next_down_s
+
+    def claim(self, assignment: Assignment) -> None:
+        """Record a tentative assignment so later checks this round see it."""
+        self._claimed.setdefault(assignment.device, set()).update(assignment.qubits)

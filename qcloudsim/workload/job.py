@@ -1,0 +1,79 @@
+"""Jobs: the unit of work users submit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from qcloudsim.circuits.profile import CircuitProfile
+
+
+class JobStatus(str, Enum):
+    """Lifecycle of a job. Every job ends ``COMPLETED``, ``REJECTED`` or ``FAILED``."""
+
+    PENDING = "pending"
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.REJECTED, JobStatus.FAILED})
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    """One submitted job: a circuit profile run for ``shots`` on ``circuits`` circuits.
+
+    The first block of fields is the submission; the engine fills in the
+    second block (schedulers must treat jobs as read-only).
+
+    Attributes:
+        id: Unique job id.
+        arrival_s: Submit time (s since the start of the simulation).
+        profile: The circuit (all circuits of a job share one profile).
+        shots: Shots per circuit.
+        circuits: Number of circuits in the job.
+        user: Submitting user.
+        group: User's group/project (fair-share).
+        priority: Larger is more urgent.
+        deadline_s: Optional absolute deadline (s).
+        status: Current :class:`JobStatus`.
+        start_s: Time the job started on a QPU (s).
+        end_s: Time the job left the system (s).
+        device: Name of the QPU that ran it.
+        qubits: Physical qubits it held.
+        fidelity: Estimated success probability on those qubits.
+        reason: Why it was rejected or failed.
+    """
+
+    id: int
+    arrival_s: float
+    profile: CircuitProfile
+    shots: int = 1024
+    circuits: int = 1
+    user: str = "user0"
+    group: str = "default"
+    priority: int = 0
+    deadline_s: float | None = None
+    status: JobStatus = field(default=JobStatus.PENDING)
+    start_s: float = float("nan")
+    end_s: float = float("nan")
+    device: str = ""
+    qubits: tuple[int, ...] = ()
+    fidelity: float = float("nan")
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.shots < 1:
+            raise ValueError(f"job {self.id}: shots must be >= 1, got {self.shots}")
+        if self.circuits < 1:
+            raise ValueError(f"job {self.id}: circuits must be >= 1, got {self.circuits}")
+        if not (self.arrival_s >= 0):
+            raise ValueError(f"job {self.id}: arrival_s must be >= 0, got {self.arrival_s}")
+
+    @property
+    def num_qubits(self) -> int:
+        """Qubits the job needs."""
+        return self.profile.num_qubits

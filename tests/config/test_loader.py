@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qcloudsim.config.loader import ConfigError, load_config
+from tests.helpers import small_config_data
+
+
+def write(tmp_path: Path, data_or_text) -> Path:
+    path = tmp_path / "exp.yaml"
+    text = data_or_text if isinstance(data_or_text, str) else yaml.safe_dump(data_or_text, sort_keys=False)
+    path.write_text(text)
+    return path
+
+
+def test_quickstart_config_is_valid():
+    config = load_config(Path(__file__).parents[2] / "configs" / "quickstart.yaml")
+    assert config.scheduler.name == "fcfs" and len(config.fleet) >= 3
+
+
+def test_unknown_key_names_file_line_and_allowed(tmp_path):
+    data = small_config_data()
+    data["workload"]["arivals"] = data["workload"].pop("arrivals")
+    path = write(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert str(path) in message
+    assert "field 'workload.arivals'" in message and "unknown key 'arivals'" in message
+    assert "allowed: arrivals, circuits, jobs, mix, shots, users" in message
+    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "arivals" in l)
+    assert f"line {line}" in message
+
+
+def test_wrong_type(tmp_path):
+    data = small_config_data()
+    data["workload"]["jobs"] = "many"
+    with pytest.raises(ConfigError, match=r"field 'workload.jobs': .*integer.*'many'"):
+        load_config(write(tmp_path, data))
+
+
+def test_unknown_device_suggests(tmp_path):
+    data = small_config_data(fleet=["ibm_brisbon"])
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, data))
+    assert "field 'fleet.0.catalog'" in str(err.value) and "ibm_brisbane" in str(err.value)
+
+
+def test_unknown_scheduler_lists_allowed(tmp_path):
+    data = small_config_data(scheduler={"name": "fcs"})
+    with pytest.raises(ConfigError, match=r"field 'scheduler.name': unknown scheduler 'fcs'.*allowed: .*fcfs"):
+        load_config(write(tmp_path, data))
+
+
+def test_unknown_family_and_bad_custom_device(tmp_path):
+    data = small_config_data()
+    data["workload"]["mix"][0]["family"] = "ghzz"
+    data["fleet"][2]["error_2q"] = 1.5
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, data))
+    message = str(err.value)
+    assert "2 problems" in message
+    assert "field 'workload.mix.0'" in message and "unknown family 'ghzz'" in message
+    assert "field 'fleet.2'" in message and "error_2q" in message
+
+
+def test_duplicate_device_names(tmp_path):
+    data = small_config_data(fleet=["ibm_perth", "ibm_perth"])
+    with pytest.raises(ConfigError, match="repeated: ibm_perth"):
+        load_config(write(tmp_path, data))
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    path = write(tmp_path, textwrap.dedent("""\
+        name: x
+        fleet: [ibm_perth
+        workload: {}
+    """))
+    with pytest.raises(ConfigError, match=r"line \d+, column \d+: invalid YAML"):
+        load_config(path)
+
+
+def test_missing_file_and_non_mapping(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "absent.yaml")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_config(write(tmp_path, "- 1\n- 2\n"))
+
+
+def test_missing_required_setting(tmp_path):
+    data = small_config_data()
+    del data["workload"]["arrivals"]
+    with pytest.raises(ConfigError, match="field 'workload.arrivals': required setting is missing"):
+        load_config(write(tmp_path, data))
+
+
+def test_qasm_path_resolved_relative_to_config(tmp_path):
+    (tmp_path / "bell.qasm").write_text(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
+    )
+    data = small_config_data()
+    data["workload"]["mix"] = [{"qasm": "bell.qasm"}]
+    config = load_config(write(tmp_path, data))
+    assert Path(config.workload.mix[0].qasm) == tmp_path / "bell.qasm"

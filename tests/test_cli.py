@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+from typer.testing import CliRunner
+
+from qcloudsim.cli import app
+from tests.helpers import small_config_data
+
+runner = CliRunner()
+
+
+def test_run_writes_results_and_prints_summary(tmp_path):
+    config = tmp_path / "small.yaml"
+    config.write_text(yaml.safe_dump(small_config_data()))
+    result = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "out"), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "completion_mean_s" in result.output and "ibm_lagos" in result.output
+    assert (tmp_path / "out" / "jobs.parquet").exists() and (tmp_path / "out" / "summary.png").exists()
+
+
+def test_bad_config_exits_2_without_traceback(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "nope"})))
+    proc = subprocess.run(
+        [sys.executable, "-m", "qcloudsim", "run", str(config)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "unknown scheduler 'nope'" in proc.stderr
+    assert str(config) in proc.stderr
+
+
+def test_version():
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0 and result.output.strip()

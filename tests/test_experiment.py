@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from qcloudsim.experiment import run
+from qcloudsim.results.results import Results
+from tests.helpers import small_config
+
+
+def test_same_seed_same_results_different_seed_different():
+    config = small_config()
+    a, b = run(config), run(config)
+    pd.testing.assert_frame_equal(a.jobs, b.jobs)
+    pd.testing.assert_frame_equal(a.timeline, b.timeline)
+    assert {k: v for k, v in a.summary.items()} == {k: v for k, v in b.summary.items()}
+    c = run(config, seed=4)
+    assert not a.jobs["arrival_s"].equals(c.jobs["arrival_s"])
+    assert a.metadata["config_hash"] == c.metadata["config_hash"] and c.metadata["seed"] == 4
+
+
+def test_results_columns_and_summary():
+    results = run(small_config())
+    jobs = results.jobs
+    for column in ("job_id", "user", "arrival_s", "start_s", "end_s", "wait_s", "device", "qubits",
+                   "fidelity", "shots", "status", "reason"):
+        assert column in jobs.columns
+    done = jobs[jobs["status"] == "completed"]
+    assert ((done["fidelity"] > 0) & (done["fidelity"] <= 1)).all()
+    assert (done["qubits"].map(len) == done["num_qubits"]).all()
+    s = results.summary
+    for key in ("completion_mean_s", "completion_median_s", "completion_p95_s", "wait_mean_s",
+                "makespan_s", "throughput_jobs_per_h", "utilization_busy_mean",
+                "utilization_qubit_time", "fidelity_mean"):
+        assert key in s
+    busy = {d["device"]: d for d in s["devices"]}
+    assert set(busy) == {"ibm_perth", "ibm_lagos", "toy_line"}
+    assert all(0 <= d["busy_fraction"] <= 1 and 0 <= d["qubit_fraction"] <= d["busy_fraction"] for d in busy.values())
+    assert busy["ibm_lagos"]["down_s"] == 40.0
+    # utilization agrees with the per-job table: busy time = sum of run times (exclusive devices)
+    for device, row in busy.items():
+        ran = done[done["device"] == device]
+        assert abs(row["busy_s"] - ran["run_s"].sum()) < 1e-6
+
+
+def test_write_and_read_back(tmp_path):
+    results = run(small_config())
+    out = results.write(tmp_path / "res")
+    assert sorted(p.name for p in out.iterdir()) == ["jobs.parquet", "summary.json", "summary.png", "timeline.parquet"]
+    meta = json.loads((out / "summary.json").read_text())["metadata"]
+    assert meta["seed"] == 3 and len(meta["config_hash"]) == 64 and "simpy" in meta["versions"]
+    back = Results.read(out)
+    pd.testing.assert_frame_equal(back.jobs.drop(columns="qubits"), results.jobs.drop(columns="qubits"))
+    assert back.jobs["qubits"].map(list).tolist() == results.jobs["qubits"].tolist()
