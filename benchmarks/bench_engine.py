@@ -66,6 +66,9 @@ def qcloudsim_run(jobs: int, rate_per_s: float, seed: int = 1) -> dict:
     sim.run()
     wall = time.perf_counter() - start
     frame = recorder.to_dataframe()
+    events = np.concatenate([frame["arrival_s"].to_numpy(), frame["start_s"].to_numpy()])
+    steps = np.concatenate([np.ones(len(frame)), -np.ones(len(frame))])
+    order = np.lexsort((steps, events))  # at equal times count the start (-1) first
     return {
         "jobs": jobs,
         "rate_per_s": rate_per_s,
@@ -73,6 +76,7 @@ def qcloudsim_run(jobs: int, rate_per_s: float, seed: int = 1) -> dict:
         "jobs_per_s": round(jobs / wall),
         "completed": int((frame["status"] == "completed").sum()),
         "max_wait_s": round(float(frame["wait_s"].max()), 1),
+        "max_queue_length": int(np.cumsum(steps[order]).max()),
     }
 
 

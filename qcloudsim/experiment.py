@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from functools import partial
 
 from qcloudsim.circuits.profile import CircuitProfile
-from qcloudsim.config.schema import CatalogDevice, CustomDevice, ExperimentConfig, MixEntryConfig, fleet_name
+from qcloudsim.config.schema import (
+    CatalogDevice,
+    CustomDevice,
+    ExperimentConfig,
+    MixEntryConfig,
+    fleet_name,
+)
 from qcloudsim.devices.device import Device
 from qcloudsim.engine.simulation import Simulation, Window
 from qcloudsim.models.estimator import Estimator

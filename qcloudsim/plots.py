@@ -26,10 +26,10 @@ def utilization_bars(ax: plt.Axes, timeline: pd.DataFrame, period_s: float) -> N
     ax.bar(x - 0.2, util["busy_fraction"], width=0.4, label="busy time")
     ax.bar(x + 0.2, util["qubit_fraction"], width=0.4, label="qubit time")
     ax.set_xticks(x, util["device"], rotation=45, ha="right")
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0, 1.15)
     ax.set_ylabel("fraction of run")
     ax.set_title("Utilization per device")
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper left", ncol=2, fontsize="small")
 
 
 def completion_cdf(ax: plt.Axes, jobs: pd.DataFrame, label: str | None = None) -> None:

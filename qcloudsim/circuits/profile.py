@@ -32,7 +32,7 @@ class CircuitProfile:
         num_1q_gates: Single-qubit gates (virtual ``rz`` included).
         num_2q_gates: Two-qubit gates. Gates on three or more qubits are
             decomposed into one- and two-qubit gates before counting.
-        num_measured: Qubits measured at the end.
+        num_measured: Distinct qubits measured (mid-circuit measurements included).
         interaction: The qubit interaction graph as weighted edges
             ``(a, b, count)``: ``count`` two-qubit gates act on logical qubits
             ``a`` and ``b``.

@@ -8,8 +8,8 @@ entry. Caches are bounded: when one exceeds ``max_entries`` it is cleared.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Collection
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.devices.calibration import Calibration
@@ -17,7 +17,12 @@ from qcloudsim.models.fidelity import FidelityParams, estimate_fidelity
 from qcloudsim.models.placement import Region, select_region
 from qcloudsim.models.region import RegionStats, region_stats
 from qcloudsim.models.routing import estimated_swaps
-from qcloudsim.models.runtime import RuntimeParams, circuit_duration_s, job_runtime_s, shot_duration_s
+from qcloudsim.models.runtime import (
+    RuntimeParams,
+    circuit_duration_s,
+    job_runtime_s,
+    shot_duration_s,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +48,19 @@ class Estimator:
     """Memoised front end to the models.
 
     Args:
-        runtime: Runtime model parameters.
-        fidelity: Fidelity model switches.
+        runtime: Runtime model parameters (defaults if ``None``).
+        fidelity: Fidelity model switches (defaults if ``None``).
         max_entries: Bound of each cache.
     """
 
     def __init__(
         self,
-        runtime: RuntimeParams = RuntimeParams(),
-        fidelity: FidelityParams = FidelityParams(),
+        runtime: RuntimeParams | None = None,
+        fidelity: FidelityParams | None = None,
         max_entries: int = 200_000,
     ) -> None:
-        self.runtime_params = runtime
-        self.fidelity_params = fidelity
+        self.runtime_params = runtime or RuntimeParams()
+        self.fidelity_params = fidelity or FidelityParams()
         self.max_entries = max_entries
         self._regions: dict[tuple, Region | None] = {}
         self._stats: dict[tuple, RegionStats] = {}

@@ -20,7 +20,6 @@ from qcloudsim.models.estimator import Estimate, Estimator
 from qcloudsim.models.placement import Region
 from qcloudsim.workload.job import Job
 
-
 _NOTHING: frozenset[int] = frozenset()
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from qcloudsim.circuits.profile import CircuitProfile
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     """Lifecycle of a job. Every job ends ``COMPLETED``, ``REJECTED`` or ``FAILED``."""
 
     PENDING = "pending"

@@ -145,7 +145,7 @@ def check_invariants(frame: pd.DataFrame, timeline: pd.DataFrame, downtime=None)
             for q in row.qubits:
                 events.append((q, row.start_s, row.end_s))
         events.sort()
-        for (q1, s1, e1), (q2, s2, e2) in zip(events, events[1:]):
+        for (q1, _, e1), (q2, s2, _) in zip(events, events[1:], strict=False):
             if q1 == q2:
                 assert s2 >= e1 - 1e-9, f"qubit {q1} on {device} held twice"
     # nothing runs during downtime

@@ -10,7 +10,12 @@ from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.models.fidelity import FidelityParams, estimate_fidelity, idle_fidelity
 from qcloudsim.models.region import region_stats
 from qcloudsim.models.routing import estimated_swaps
-from qcloudsim.models.runtime import RuntimeParams, circuit_duration_s, job_runtime_s, routed_depth_2q
+from qcloudsim.models.runtime import (
+    RuntimeParams,
+    circuit_duration_s,
+    job_runtime_s,
+    routed_depth_2q,
+)
 from tests.conftest import ghz_profile, make_calibration
 
 
