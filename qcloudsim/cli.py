@@ -68,6 +68,7 @@ def run(
 ) -> None:
     """Run one experiment and write its results folder."""
     from qcloudsim.config.loader import ConfigError, load_config
+    from qcloudsim.engine.simulation import SchedulingError
     from qcloudsim.experiment import run as run_experiment
 
     try:
@@ -76,10 +77,15 @@ def run(
         fail(str(exc))
     try:
         results = run_experiment(cfg, seed=seed, progress=not quiet)
+    except SchedulingError as exc:
+        fail(f"scheduler {cfg.scheduler.name!r} made an invalid decision: {exc}", code=1)
     except (ValueError, FileNotFoundError) as exc:
         fail(f"{config}: {exc}")
     target = out or cfg.output.dir or Path("results") / cfg.name
-    results.write(target, plot=cfg.output.plot)
+    try:
+        results.write(target, plot=cfg.output.plot)
+    except OSError as exc:
+        fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
     if not quiet:
         print_summary(results.summary)
         console.print(f"results written to [bold]{target}[/]")

@@ -35,3 +35,13 @@ def test_bad_config_exits_2_without_traceback(tmp_path):
 def test_version():
     result = runner.invoke(app, ["version"])
     assert result.exit_code == 0 and result.output.strip()
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    config = tmp_path / "small.yaml"
+    config.write_text(yaml.safe_dump(small_config_data()))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(app, ["run", str(config), "--out", str(blocker / "sub"), "--quiet"])
+    assert result.exit_code == 1
+    assert "cannot write results" in result.output
