@@ -53,3 +53,22 @@ def test_write_and_read_back(tmp_path):
     back = Results.read(out)
     pd.testing.assert_frame_equal(back.jobs.drop(columns="qubits"), results.jobs.drop(columns="qubits"))
     assert back.jobs["qubits"].map(list).tolist() == results.jobs["qubits"].tolist()
+
+
+def test_optional_columns_only_when_used():
+    from qcloudsim.results.recorders import OPTIONAL_JOB_COLUMNS, JobRecorder
+    from qcloudsim.workload.job import Job, JobStatus, RecordedOutcome
+    from tests.conftest import ghz_profile
+
+    plain = JobRecorder()
+    job = Job(id=0, arrival_s=0.0, profile=ghz_profile(2), status=JobStatus.REJECTED, reason="x")
+    plain.on_reject(job, 0.0)
+    assert not set(OPTIONAL_JOB_COLUMNS) & set(plain.to_dataframe().columns)
+    mixed = JobRecorder()
+    mixed.on_reject(job, 0.0)
+    traced = Job(id=1, arrival_s=1.0, profile=ghz_profile(2), status=JobStatus.REJECTED, reason="y",
+                 recorded=RecordedOutcome(queue_s=5.0, run_s=2.0, device="ibm_x", status="DONE"))
+    mixed.on_reject(traced, 1.0)
+    frame = mixed.to_dataframe()
+    assert frame["recorded_run_s"].isna().tolist() == [True, False]
+    assert frame.loc[1, "recorded_device"] == "ibm_x" and frame["recorded_device"].isna()[0]

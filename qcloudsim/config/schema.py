@@ -232,6 +232,10 @@ class ExperimentConfig(Strict):
         scheduler: The policy.
         models: Model parameters.
         output: Output options.
+        replications: Runs per sweep point, with seeds ``seed, seed + 1, ...``.
+        sweep: Grid of values per dotted field path (e.g.
+            ``workload.arrivals.rate_per_s: [0.2, 0.4]``); every combination
+            is a sweep point.
     """
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -242,6 +246,8 @@ class ExperimentConfig(Strict):
     scheduler: SchedulerConfig = SchedulerConfig()
     models: ModelsConfig = ModelsConfig()
     output: OutputConfig = OutputConfig()
+    replications: Annotated[int, Field(ge=1)] = 1
+    sweep: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
 
     @field_validator("fleet", mode="before")
     @classmethod

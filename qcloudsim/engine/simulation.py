@@ -143,7 +143,18 @@ class Simulation:
         for hook in self._hooks.get("on_arrival", ()):
             hook(job, now)
         needed = job.profile.num_qubits
-        if not any(size >= needed for size in self._largest.values()):
+        if job.pinned_device is not None:
+            if job.pinned_device not in self._largest:
+                self._leave(job, JobStatus.REJECTED, f"pinned to device {job.pinned_device!r}, which is not in the fleet")
+                return
+            if self._largest[job.pinned_device] < needed:
+                self._leave(
+                    job, JobStatus.REJECTED,
+                    f"needs {needed} connected qubits; its pinned device {job.pinned_device} has "
+                    f"{self._largest[job.pinned_device]}",
+                )
+                return
+        elif not any(size >= needed for size in self._largest.values()):
             best = max(self._largest, key=self._largest.__getitem__)
             self._leave(
                 job,
@@ -191,6 +202,8 @@ class Simulation:
             raise SchedulingError(f"job {job.id} is not waiting in the queue")
         if not qpu.available:
             raise SchedulingError(f"{qpu.name} is down; job {job.id} cannot start")
+        if job.pinned_device is not None and job.pinned_device != qpu.name:
+            raise SchedulingError(f"job {job.id} is pinned to {job.pinned_device}, not {qpu.name}")
         if self.scheduler.exclusive and qpu.running:
             raise SchedulingError(f"{qpu.name} is busy and the scheduler is exclusive")
         qubits = tuple(assignment.qubits)
@@ -203,7 +216,10 @@ class Simulation:
         if len(qubits) > 1 and not self.estimator.stats(qpu.calibration, qubits).connected:
             raise SchedulingError(f"qubits {qubits} of job {job.id} are not connected on {qpu.name}")
         estimate = self.estimator.estimate(job.profile, qpu.calibration, qubits, qpu.device.rep_delay_s)
-        runtime = self.estimator.runtime_s(estimate, job.shots, job.circuits)
+        if job.service_s is not None:
+            runtime = job.service_s
+        else:
+            runtime = self.estimator.runtime_s(estimate, job.shots, job.circuits)
         if now + runtime > qpu.next_down_s:
             raise SchedulingError(
                 f"job {job.id} would run until {now + runtime:.3f} s, past the start of "

@@ -21,12 +21,21 @@ from qcloudsim.workload.job import Job
 JOB_COLUMNS = (
     "job_id", "user", "group", "circuit", "num_qubits", "shots", "circuits",
     "arrival_s", "start_s", "end_s", "wait_s", "run_s", "completion_s",
-    "device", "qubits", "fidelity", "status", "reason",
+    "device", "qubits", "fidelity", "status", "reason", "priority", "deadline_s",
 )
-"""Columns of the per-job table, in order."""
+"""Columns of the per-job table, in order (always present)."""
+
+OPTIONAL_JOB_COLUMNS = (
+    "program_id", "iteration",
+    "recorded_queue_s", "recorded_run_s", "recorded_device", "recorded_status",
+)
+"""Columns added when any job carries them (hybrid programs, trace outcomes)."""
 
 TIMELINE_COLUMNS = ("device", "start_s", "end_s", "state", "busy_qubits", "num_qubits", "jobs")
 """Columns of the device timeline table, in order."""
+
+
+_NAN = float("nan")
 
 
 class JobRecorder(Monitor):
@@ -34,13 +43,18 @@ class JobRecorder(Monitor):
 
     Times are in seconds: ``wait_s = start_s - arrival_s``,
     ``run_s = end_s - start_s``, ``completion_s = end_s - arrival_s``
-    (turnaround). Jobs that never started have NaN start, wait and run.
+    (turnaround). Jobs that never started have NaN start, wait and run;
+    ``deadline_s`` is NaN for jobs without a deadline. The columns of
+    :data:`OPTIONAL_JOB_COLUMNS` appear once any job carries a program id
+    or a recorded trace outcome.
     """
 
     def __init__(self) -> None:
-        self._num = {c: array("d") for c in ("arrival_s", "start_s", "end_s", "fidelity")}
-        self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits")}
+        self._num = {c: array("d") for c in ("arrival_s", "start_s", "end_s", "fidelity", "deadline_s")}
+        self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits", "priority")}
         self._obj: dict[str, list] = {c: [] for c in ("user", "group", "circuit", "device", "qubits", "status", "reason")}
+        self._optional: dict[str, list] = {}
+        self._seen = 0
 
     def _record(self, job: Job) -> None:
         num, ints, obj = self._num, self._int, self._obj
@@ -48,6 +62,8 @@ class JobRecorder(Monitor):
         num["start_s"].append(job.start_s)
         num["end_s"].append(job.end_s)
         num["fidelity"].append(job.fidelity)
+        num["deadline_s"].append(_NAN if job.deadline_s is None else job.deadline_s)
+        ints["priority"].append(job.priority)
         ints["job_id"].append(job.id)
         ints["num_qubits"].append(job.profile.num_qubits)
         ints["shots"].append(job.shots)
@@ -59,6 +75,21 @@ class JobRecorder(Monitor):
         obj["qubits"].append(job.qubits)
         obj["status"].append(job.status.value)
         obj["reason"].append(job.reason)
+        if job.program_id is not None or job.recorded is not None or self._optional:
+            self._record_optional(job)
+        self._seen += 1
+
+    def _record_optional(self, job: Job) -> None:
+        if not self._optional:
+            self._optional = {c: [None] * self._seen for c in OPTIONAL_JOB_COLUMNS}
+        opt = self._optional
+        rec = job.recorded
+        opt["program_id"].append(job.program_id)
+        opt["iteration"].append(job.iteration)
+        opt["recorded_queue_s"].append(_NAN if rec is None else rec.queue_s)
+        opt["recorded_run_s"].append(_NAN if rec is None else rec.run_s)
+        opt["recorded_device"].append(None if rec is None else rec.device)
+        opt["recorded_status"].append(None if rec is None else rec.status)
 
     def on_reject(self, job: Job, now: float) -> None:
         self._record(job)
@@ -81,7 +112,17 @@ class JobRecorder(Monitor):
         frame["wait_s"] = frame["start_s"] - frame["arrival_s"]
         frame["run_s"] = frame["end_s"] - frame["start_s"]
         frame["completion_s"] = frame["end_s"] - frame["arrival_s"]
-        return frame[list(JOB_COLUMNS)].sort_values("job_id", kind="stable").reset_index(drop=True)
+        columns = list(JOB_COLUMNS)
+        if self._optional:
+            opt = self._optional
+            frame["program_id"] = pd.array(opt["program_id"], dtype="string")
+            frame["iteration"] = pd.array(opt["iteration"], dtype="Int64")
+            frame["recorded_queue_s"] = pd.array(opt["recorded_queue_s"], dtype="float64")
+            frame["recorded_run_s"] = pd.array(opt["recorded_run_s"], dtype="float64")
+            frame["recorded_device"] = pd.array(opt["recorded_device"], dtype="string")
+            frame["recorded_status"] = pd.array(opt["recorded_status"], dtype="string")
+            columns += list(OPTIONAL_JOB_COLUMNS)
+        return frame[columns].sort_values("job_id", kind="stable").reset_index(drop=True)
 
 
 class TimelineRecorder(Monitor):

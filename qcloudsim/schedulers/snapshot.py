@@ -158,6 +158,8 @@ class Snapshot:
 
     def estimate(self, job: Job, device: DeviceView, region: Region | None = None) -> Estimate | None:
         """Runtime and fidelity of ``job`` on ``device`` (best region if not given)."""
+        if job.pinned_device is not None and job.pinned_device != device.name:
+            return None
         if region is None:
             region = self.region(job, device)
             if region is None:
@@ -167,8 +169,14 @@ class Snapshot:
         )
 
     def runtime_s(self, job: Job, estimate: Estimate) -> float:
-        """QPU time of ``job`` under ``estimate`` (s)."""
+        """QPU time of ``job`` under ``estimate`` (s); a job's fixed ``service_s`` wins."""
+        if job.service_s is not None:
+            return job.service_s
         return self.estimator.runtime_s(estimate, job.shots, job.circuits)
+
+    def allowed(self, job: Job, device: DeviceView) -> bool:
+        """False when the job is pinned to another device."""
+        return job.pinned_device is None or job.pinned_device == device.name
 
     def finishes_before_downtime(self, job: Job, device: DeviceView, estimate: Estimate) -> bool:
         """True when ``job`` started now on ``device`` ends before its next downtime.

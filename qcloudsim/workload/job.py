@@ -19,6 +19,23 @@ class JobStatus(StrEnum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedOutcome:
+    """What a production trace recorded for a job (NaN / empty when unknown).
+
+    Attributes:
+        queue_s: Recorded time in queue (s).
+        run_s: Recorded run (service) time (s).
+        device: Recorded backend name.
+        status: Recorded final status.
+    """
+
+    queue_s: float = float("nan")
+    run_s: float = float("nan")
+    device: str = ""
+    status: str = ""
+
+
 TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.REJECTED, JobStatus.FAILED})
 
 
@@ -39,6 +56,13 @@ class Job:
         group: User's group/project (fair-share).
         priority: Larger is more urgent.
         deadline_s: Optional absolute deadline (s).
+        program_id: Hybrid program the job belongs to (``None`` for a plain job).
+        iteration: Iteration of that program (``None`` for a plain job).
+        service_s: Fixed QPU time (s) that replaces the runtime model, e.g.
+            the run time recorded in a trace (``runtime: recorded``).
+        pinned_device: Only this device may run the job (e.g. a trace's
+            recorded backend mapped onto the fleet).
+        recorded: Outcome recorded in a trace, for comparison with the simulation.
         status: Current :class:`JobStatus`.
         start_s: Time the job started on a QPU (s).
         end_s: Time the job left the system (s).
@@ -57,6 +81,11 @@ class Job:
     group: str = "default"
     priority: int = 0
     deadline_s: float | None = None
+    program_id: str | None = None
+    iteration: int | None = None
+    service_s: float | None = None
+    pinned_device: str | None = None
+    recorded: RecordedOutcome | None = None
     status: JobStatus = field(default=JobStatus.PENDING)
     start_s: float = float("nan")
     end_s: float = float("nan")
@@ -72,6 +101,8 @@ class Job:
             raise ValueError(f"job {self.id}: circuits must be >= 1, got {self.circuits}")
         if not (self.arrival_s >= 0):
             raise ValueError(f"job {self.id}: arrival_s must be >= 0, got {self.arrival_s}")
+        if self.service_s is not None and not (self.service_s >= 0):
+            raise ValueError(f"job {self.id}: service_s must be >= 0, got {self.service_s}")
 
     @property
     def num_qubits(self) -> int:

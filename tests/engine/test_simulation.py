@@ -159,3 +159,17 @@ def check_invariants(frame: pd.DataFrame, timeline: pd.DataFrame, downtime=None)
         assert (group["start_s"].iloc[1:].to_numpy() >= group["end_s"].iloc[:-1].to_numpy() - 1e-9).all()
         assert (group["busy_qubits"] <= group["num_qubits"]).all()
     assert not math.isnan(frame["end_s"].max())
+
+
+def test_fixed_service_time_and_pinned_device():
+    a, b = line_device("a"), line_device("b", e2=1e-4)
+    jobs = [
+        Job(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=7.0, pinned_device="a"),
+        Job(id=1, arrival_s=0.0, profile=ghz_profile(2), pinned_device="zz"),
+        Job(id=2, arrival_s=0.0, profile=ghz_profile(6), pinned_device="a"),
+    ]
+    _, frame, _ = simulate([a, b], jobs)
+    # job 0 would prefer the better device b, but it is pinned to a, and runs exactly 7 s
+    assert frame.loc[0, "device"] == "a" and frame.loc[0, "run_s"] == pytest.approx(7.0)
+    assert frame.loc[1, "status"] == "rejected" and "not in the fleet" in frame.loc[1, "reason"]
+    assert frame.loc[2, "status"] == "rejected" and "pinned device a has 5" in frame.loc[2, "reason"]
