@@ -59,22 +59,47 @@ def print_summary(summary: dict) -> None:
     console.print(devices)
 
 
+def print_sweep_summary(summary) -> None:
+    """Per sweep point: key metrics as mean [95% CI]."""
+    metrics = ("completion_mean_s", "wait_mean_s", "utilization_busy_mean", "fidelity_mean")
+    table = Table(title="Sweep summary (mean [95% CI])", show_header=True)
+    keys = [c for c in summary.columns if c == "runs" or not any(c.startswith(m) for m in (*metrics, "completion", "wait", "makespan", "throughput", "utilization", "fidelity", "jobs_"))]
+    for column in keys + list(metrics):
+        table.add_column(column, justify="right")
+    for _, row in summary.iterrows():
+        cells = [_fmt(row[k]) for k in keys]
+        for metric in metrics:
+            low, high = row.get(f"{metric}_ci95_low"), row.get(f"{metric}_ci95_high")
+            ci = "" if low is None or math.isnan(low) else f" [{_fmt(low)}, {_fmt(high)}]"
+            cells.append(f"{_fmt(row[metric])}{ci}")
+        table.add_row(*cells)
+    console.print(table)
+
+
 @app.command()
 def run(
     config: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (default: output.dir or results/<name>).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", "-s", help="Override the config's seed.", min=0)] = None,
+    backend: Annotated[str, typer.Option("--backend", help="Sweeps: 'local' (process pool) or 'ray'.")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local Ray).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Local worker processes (default: CPU count).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the results folder.")] = False,
 ) -> None:
-    """Run one experiment and write its results folder."""
+    """Run an experiment (one run, or its replications and sweep) and write the results folder."""
     from qcloudsim.config.loader import ConfigError, load_config
     from qcloudsim.engine.simulation import SchedulingError
     from qcloudsim.experiment import run as run_experiment
 
+    if backend not in ("local", "ray"):
+        fail(f"--backend must be 'local' or 'ray', got {backend!r}")
     try:
-        cfg = load_config(config)
+        cfg = load_config(config, overrides=None if seed is None else {"seed": seed})
     except ConfigError as exc:
         fail(str(exc))
+    if cfg.sweep or cfg.replications > 1:
+        _run_sweep(cfg, config, out, backend, address, workers, quiet)
+        return
     try:
         results = run_experiment(cfg, seed=seed, progress=not quiet)
     except SchedulingError as exc:
@@ -91,6 +116,28 @@ def run(
         console.print(f"results written to [bold]{target}[/]")
     else:
         console.print(str(target))
+
+
+def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str | None, workers: int | None, quiet: bool) -> None:
+    from qcloudsim.engine.simulation import SchedulingError
+    from qcloudsim.sweep import SweepError, run_sweep
+
+    target = out or cfg.output.dir or Path("results") / cfg.name
+    try:
+        outcome = run_sweep(cfg, target, backend=backend, workers=workers, address=address, progress=not quiet)
+    except SweepError as exc:
+        fail(f"{config}: {exc}")
+    except SchedulingError as exc:
+        fail(f"scheduler made an invalid decision: {exc}", code=1)
+    except OSError as exc:
+        fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
+    if quiet:
+        console.print(str(target))
+        return
+    print_sweep_summary(outcome.summary)
+    console.print(
+        f"{outcome.computed} runs computed, {outcome.reused} reused; results written to [bold]{target}[/]"
+    )
 
 
 @app.command()

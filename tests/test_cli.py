@@ -45,3 +45,16 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", str(config), "--out", str(blocker / "sub"), "--quiet"])
     assert result.exit_code == 1
     assert "cannot write results" in result.output
+
+
+def test_run_with_sweep_prints_ci_table(tmp_path):
+    data = small_config_data(replications=2, sweep={"scheduler.params": [{"backfill": False}, {"backfill": True}]})
+    config = tmp_path / "sweep.yaml"
+    config.write_text(yaml.safe_dump(data))
+    result = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Sweep summary" in result.output and "4 runs computed, 0 reused" in result.output
+    again = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert "0 runs computed, 4 reused" in again.output
+    bad = runner.invoke(app, ["run", str(config), "--backend", "spark"])
+    assert bad.exit_code == 2 and "--backend" in bad.output

@@ -1,0 +1,7 @@
+"""Replications and parameter sweeps: expand, run in parallel (local or Ray), aggregate."""
+
+from qcloudsim.sweep.aggregate import mean_ci95
+from qcloudsim.sweep.points import RunSpec, SweepError, expand
+from qcloudsim.sweep.runner import SweepOutcome, run_sweep
+
+__all__ = ["RunSpec", "SweepError", "SweepOutcome", "expand", "mean_ci95", "run_sweep"]

@@ -1,0 +1,97 @@
+"""Tidy tables across the runs of a sweep, with 95% confidence intervals.
+
+The confidence interval of a metric's mean over ``n`` replications is the
+Student-t interval ``mean ± t_{0.975, n-1} · s / sqrt(n)`` (``s`` the sample
+standard deviation); it is undefined (NaN) for ``n = 1``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from qcloudsim.results.io import atomic_write, write_parquet
+from qcloudsim.results.results import Results
+from qcloudsim.sweep.points import RunSpec
+
+METRICS = (
+    "completion_mean_s", "completion_median_s", "completion_p95_s",
+    "wait_mean_s", "wait_median_s", "wait_p95_s",
+    "makespan_s", "throughput_jobs_per_h",
+    "utilization_busy_mean", "utilization_qubit_time", "fidelity_mean",
+    "jobs_completed", "jobs_rejected", "jobs_failed",
+)
+"""Summary metrics carried into the sweep tables (others present are kept too)."""
+
+
+def mean_ci95(values: np.ndarray) -> tuple[float, float, float]:
+    """``(mean, low, high)`` of the 95% Student-t interval; NaN bounds if n < 2."""
+    data = np.asarray(values, dtype=float)
+    data = data[~np.isnan(data)]
+    n = data.size
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = float(data.mean())
+    if n < 2:
+        return (mean, math.nan, math.nan)
+    half = float(stats.t.ppf(0.975, n - 1) * data.std(ddof=1) / math.sqrt(n))
+    return (mean, mean - half, mean + half)
+
+
+def _column(path: str) -> str:
+    return path.replace(".", "_")
+
+
+def run_table(specs: list[RunSpec], runs_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per run (``runs``) and all jobs of all runs (``jobs``)."""
+    rows, frames = [], []
+    for spec in specs:
+        results = Results.read(runs_dir / spec.run_id)
+        swept = {_column(k): v for k, v in spec.point.items()}
+        scalar = {k: v for k, v in results.summary.items() if not isinstance(v, (list, dict))}
+        rows.append({"run_id": spec.run_id, "seed": spec.seed, "replication": spec.replication, **swept, **scalar})
+        jobs = results.jobs
+        jobs.insert(0, "run_id", spec.run_id)
+        jobs.insert(1, "seed", spec.seed)
+        for offset, (name, value) in enumerate(swept.items()):
+            jobs.insert(2 + offset, name, value if not isinstance(value, (list, dict)) else str(value))
+        frames.append(jobs)
+    runs = pd.DataFrame(rows)
+    jobs_all = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return runs, jobs_all
+
+
+def summarize_points(runs: pd.DataFrame, swept: list[str]) -> pd.DataFrame:
+    """Per sweep point: number of runs and mean/ci95_low/ci95_high of each metric."""
+    metrics = [m for m in METRICS if m in runs.columns]
+    groups = runs.groupby(swept, sort=False, dropna=False) if swept else [((), runs)]
+    rows = []
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(swept, key, strict=True))
+        row["runs"] = len(group)
+        for metric in metrics:
+            mean, low, high = mean_ci95(group[metric].to_numpy(dtype=float))
+            row[f"{metric}"] = mean
+            row[f"{metric}_ci95_low"] = low
+            row[f"{metric}_ci95_high"] = high
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def aggregate(specs: list[RunSpec], runs_dir: Path, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build and write ``runs.parquet``, ``jobs.parquet`` and ``summary.parquet``/``.csv``."""
+    runs, jobs = run_table(specs, runs_dir)
+    swept = [_column(k) for k in (specs[0].point if specs else {})]
+    for name in swept:  # lists/dicts as swept values become strings in tables
+        runs[name] = runs[name].map(lambda v: str(v) if isinstance(v, (list, dict)) else v)
+    summary = summarize_points(runs, swept)
+    write_parquet(out / "runs.parquet", runs)
+    write_parquet(out / "jobs.parquet", jobs)
+    write_parquet(out / "summary.parquet", summary)
+    atomic_write(out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+    return runs, summary
