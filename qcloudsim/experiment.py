@@ -90,7 +90,10 @@ def build_workload(config: ExperimentConfig, streams: SeedStreams) -> Iterator[J
     circuits = workload.circuits if isinstance(workload.circuits, list) else [workload.circuits]
     users = [UserSpec(u.name, u.group, u.weight) for u in workload.users]
     return poisson_jobs(
-        workload.jobs, workload.arrivals.rate_per_s, mix, shots, circuits, users, streams
+        workload.jobs, workload.arrivals.rate_per_s, mix, shots, circuits, users, streams,
+        priorities=workload.priorities,
+        deadline_slack_s=workload.deadline_slack_s,
+        deadline_fraction=workload.deadline_fraction,
     )
 
 

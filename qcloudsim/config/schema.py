@@ -155,6 +155,9 @@ class WorkloadConfig(Strict):
         shots: Shots per circuit: a number or a list to draw from uniformly.
         circuits: Circuits per job: a number or a list to draw from.
         users: Submitting users.
+        priorities: Priorities to draw from uniformly (larger = more urgent).
+        deadline_slack_s: ``[min, max]`` slack after arrival for deadlines (s).
+        deadline_fraction: Share of jobs with a deadline.
     """
 
     jobs: Annotated[int, Field(ge=1)]
@@ -163,6 +166,15 @@ class WorkloadConfig(Strict):
     shots: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 4000
     circuits: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 1
     users: Annotated[list[UserConfig], Field(min_length=1)] = [UserConfig(name="user0")]
+    priorities: Annotated[list[int], Field(min_length=1)] = [0]
+    deadline_slack_s: tuple[NonNegativeFloat, NonNegativeFloat] | None = None
+    deadline_fraction: Annotated[float, Field(ge=0, le=1)] = 1.0
+
+    @model_validator(mode="after")
+    def _slack_order(self) -> WorkloadConfig:
+        if self.deadline_slack_s is not None and self.deadline_slack_s[0] > self.deadline_slack_s[1]:
+            raise ValueError("deadline_slack_s must be [min, max] with min <= max")
+        return self
 
 
 class SchedulerConfig(Strict):

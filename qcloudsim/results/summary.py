@@ -7,6 +7,10 @@ period ``[0, T]`` where ``T`` is the end of the simulation:
 * busy fraction of a device = time with at least one job running / ``T``;
 * qubit-time fraction = sum(busy qubits x interval length) / (qubits x ``T``);
 * fleet qubit-time fraction = the same summed over devices.
+
+Fairness: bounded slowdown per job, Jain's index over the users' mean
+slowdowns, each group's share of the QPU time used, and the share of jobs
+with a deadline that completed by it.
 """
 
 from __future__ import annotations
@@ -52,6 +56,52 @@ def device_utilization(timeline: pd.DataFrame, period_s: float) -> pd.DataFrame:
     return grouped.reset_index()[["device", "num_qubits", "busy_s", "down_s", "busy_fraction", "qubit_fraction", "qubit_s"]]
 
 
+SLOWDOWN_FLOOR_S = 10.0
+"""Run-time floor of the bounded slowdown (s), Feitelson et al. JSSPP 1997."""
+
+
+def bounded_slowdown(jobs: pd.DataFrame, floor_s: float = SLOWDOWN_FLOOR_S) -> pd.Series:
+    """Bounded slowdown of completed jobs: ``max(1, completion / max(run, floor))``.
+
+    Feitelson, Rudolph, Schwiegelshohn, Sevcik, Wong, "Theory and practice
+    in parallel job scheduling", JSSPP 1997: the floor keeps very short jobs
+    from dominating.
+    """
+    done = jobs[jobs["status"] == "completed"]
+    return (done["completion_s"] / done["run_s"].clip(lower=floor_s)).clip(lower=1.0)
+
+
+def jain_index(values: pd.Series | np.ndarray) -> float:
+    """Jain's fairness index ``(sum x)^2 / (n sum x^2)`` in ``(0, 1]``; 1 = all equal.
+
+    Jain, Chiu, Hawe, "A quantitative measure of fairness and discrimination
+    for resource allocation in shared computer systems", DEC TR-301, 1984.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0 or not np.any(x):
+        return math.nan
+    return float(x.sum() ** 2 / (x.size * np.square(x).sum()))
+
+
+def fairness(jobs: pd.DataFrame) -> dict:
+    """Jain index over users' mean bounded slowdowns, per-group QPU-time shares, deadline hit rate."""
+    done = jobs[jobs["status"] == "completed"]
+    slowdown = bounded_slowdown(jobs)
+    per_user = slowdown.groupby(done["user"]).mean()
+    qpu = done.groupby("group")["run_s"].sum()
+    total = float(qpu.sum())
+    with_deadline = jobs[jobs["deadline_s"].notna()]
+    hits = (with_deadline["status"] == "completed") & (with_deadline["end_s"] <= with_deadline["deadline_s"])
+    return {
+        "slowdown_mean": float(slowdown.mean()) if len(slowdown) else math.nan,
+        "jain_user_slowdown": jain_index(per_user.to_numpy()),
+        "deadline_jobs": int(len(with_deadline)),
+        "deadline_hit_rate": float(hits.mean()) if len(with_deadline) else math.nan,
+        "group_qpu_share": {str(g): (float(v) / total if total else math.nan) for g, v in qpu.items()},
+    }
+
+
 def summarize(jobs: pd.DataFrame, timeline: pd.DataFrame, end_s: float) -> dict:
     """Summary metrics of one run.
 
@@ -90,6 +140,7 @@ def summarize(jobs: pd.DataFrame, timeline: pd.DataFrame, end_s: float) -> dict:
         float(util["qubit_s"].sum()) / (total_qubits * end_s) if total_qubits and end_s > 0 else math.nan
     )
     summary["fidelity_mean"] = float(completed["fidelity"].mean()) if len(completed) else math.nan
+    summary.update(fairness(jobs))
     summary["end_s"] = float(end_s)
     summary["devices"] = [
         {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}

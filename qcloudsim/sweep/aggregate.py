@@ -24,6 +24,7 @@ METRICS = (
     "makespan_s", "throughput_jobs_per_h",
     "utilization_busy_mean", "utilization_qubit_time", "fidelity_mean",
     "jobs_completed", "jobs_rejected", "jobs_failed",
+    "slowdown_mean", "jain_user_slowdown", "deadline_hit_rate",
 )
 """Summary metrics carried into the sweep tables (others present are kept too)."""
 

@@ -9,7 +9,10 @@ Every job draws, independently:
 * shots and the number of circuits uniformly from the given choices
   (stream ``"shots"``);
 * a user with probability proportional to the user's weight (stream
-  ``"users"``).
+  ``"users"``);
+* optionally, a priority uniformly from the given list, and with
+  probability ``deadline_fraction`` a deadline ``arrival + slack`` with the
+  slack uniform in ``deadline_slack_s`` (stream ``"deadlines"``).
 
 Draws happen in blocks of ``block`` jobs with numpy and jobs are yielded
 lazily, so a million-job workload never exists in memory at once.
@@ -60,6 +63,9 @@ def poisson_jobs(
     users: Sequence[UserSpec],
     streams: SeedStreams,
     block: int = 4096,
+    priorities: Sequence[int] = (0,),
+    deadline_slack_s: tuple[float, float] | None = None,
+    deadline_fraction: float = 1.0,
 ) -> Iterator[Job]:
     """Yield ``count`` jobs with Poisson arrivals (see module doc).
 
@@ -72,6 +78,10 @@ def poisson_jobs(
         users: Users with weights.
         streams: The run's random streams.
         block: Jobs drawn per numpy call.
+        priorities: Priorities to draw from uniformly.
+        deadline_slack_s: ``(min, max)`` slack of deadlines after arrival (s);
+            ``None`` for no deadlines.
+        deadline_fraction: Share of jobs that get a deadline.
     """
     if count < 1:
         raise ValueError(f"workload needs at least one job, got {count}")
@@ -83,6 +93,12 @@ def poisson_jobs(
     mixing = streams.generator("mix")
     shooting = streams.generator("shots")
     choosing = streams.generator("users")
+    timing = streams.generator("deadlines")
+    prio_arr = np.asarray(priorities, dtype=np.int64)
+    if deadline_slack_s is not None and not (0 <= deadline_slack_s[0] <= deadline_slack_s[1]):
+        raise ValueError(f"deadline slack must satisfy 0 <= min <= max, got {deadline_slack_s}")
+    if not 0.0 <= deadline_fraction <= 1.0:
+        raise ValueError(f"deadline_fraction must be in [0, 1], got {deadline_fraction}")
     mix_p = _normalised([m.weight for m in mix])
     user_p = _normalised([u.weight for u in users])
     shots_arr = np.asarray(shots, dtype=np.int64)
@@ -98,6 +114,12 @@ def poisson_jobs(
         shot_idx = shooting.integers(0, len(shots_arr), size=n)
         circ_idx = shooting.integers(0, len(circ_arr), size=n)
         who = choosing.choice(len(users), size=n, p=user_p)
+        prio = prio_arr[timing.integers(0, len(prio_arr), size=n)] if len(prio_arr) > 1 else None
+        if deadline_slack_s is not None:
+            slack = timing.uniform(deadline_slack_s[0], deadline_slack_s[1], size=n)
+            has_deadline = timing.random(size=n) < deadline_fraction
+        else:
+            slack = has_deadline = None
         for i in range(n):
             now += float(gaps[i])
             entry_index = int(kinds[i])
@@ -116,6 +138,8 @@ def poisson_jobs(
                 circuits=int(circ_arr[circ_idx[i]]),
                 user=user.name,
                 group=user.group,
+                priority=int(prio[i]) if prio is not None else int(prio_arr[0]),
+                deadline_s=now + float(slack[i]) if has_deadline is not None and has_deadline[i] else None,
             )
             job_id += 1
 
