@@ -141,6 +141,22 @@ def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str |
 
 
 @app.command()
+def plot(
+    results: Annotated[Path, typer.Argument(help="A run or sweep results folder.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the PNGs (default: RESULTS/figures).")] = None,
+) -> None:
+    """Draw the standard figures of a results folder as PNG files."""
+    from qcloudsim.plots import plot_results
+
+    try:
+        written = plot_results(results, out)
+    except FileNotFoundError as exc:
+        fail(f"{results}: not a results folder ({exc})")
+    for path in written:
+        console.print(str(path))
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     from qcloudsim import __version__

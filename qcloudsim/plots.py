@@ -1,7 +1,14 @@
-"""Standard figures drawn from results tables (matplotlib, Agg backend)."""
+"""Standard figures drawn from results tables (matplotlib, Agg backend).
+
+Every function takes pandas tables as written by a run or a sweep and an
+``Axes`` to draw on, so notebooks can compose them; :func:`plot_results`
+writes the standard set for a results folder as PNG files
+(``qcloudsim plot RESULTS``).
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,13 +52,154 @@ def completion_cdf(ax: plt.Axes, jobs: pd.DataFrame, label: str | None = None) -
     ax.set_title("Completion-time distribution")
 
 
+def completion_cdf_by(ax: plt.Axes, jobs: pd.DataFrame, by: str) -> None:
+    """One completion-time CDF per value of column ``by`` (e.g. the scheduler)."""
+    for value, group in jobs.groupby(by, sort=True):
+        completion_cdf(ax, group, label=f"{by}={value}")
+    ax.legend(fontsize="small")
+
+
+def utilization_over_time(ax: plt.Axes, timeline: pd.DataFrame, bins: int = 100) -> None:
+    """Busy-qubit fraction of each device over time, averaged in ``bins`` windows."""
+    if timeline.empty:
+        return
+    end = float(timeline["end_s"].max())
+    edges = np.linspace(0.0, end, bins + 1)
+    for device, group in timeline.groupby("device", sort=True):
+        starts = group["start_s"].to_numpy(dtype=float)
+        ends = group["end_s"].to_numpy(dtype=float)
+        busy = group["busy_qubits"].to_numpy(dtype=float) / float(group["num_qubits"].iloc[0])
+        # overlap of each interval with each bin, weighted by occupancy
+        lo = np.maximum(starts[:, None], edges[None, :-1])
+        hi = np.minimum(ends[:, None], edges[None, 1:])
+        share = (np.clip(hi - lo, 0.0, None) * busy[:, None]).sum(axis=0) / np.diff(edges)
+        ax.plot((edges[:-1] + edges[1:]) / 2, share, label=str(device))
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("busy qubit fraction")
+    ax.set_title("Utilization over time")
+    ax.legend(fontsize="x-small", ncol=2)
+
+
+def fidelity_vs_wait(ax: plt.Axes, jobs: pd.DataFrame, hue: str | None = None) -> None:
+    """Scatter of estimated fidelity against wait time of completed jobs."""
+    done = jobs[jobs["status"] == "completed"]
+    groups = done.groupby(hue, sort=True) if hue else [(None, done)]
+    for value, group in groups:
+        ax.scatter(group["wait_s"], group["fidelity"], s=6, alpha=0.5, label=None if hue is None else f"{hue}={value}")
+    ax.set_xlabel("wait (s)")
+    ax.set_ylabel("estimated fidelity")
+    ax.set_title("Fidelity vs wait")
+    if hue:
+        ax.legend(fontsize="small")
+
+
+def metric_vs_load(ax: plt.Axes, summary: pd.DataFrame, x: str, metric: str, hue: str | None = None) -> None:
+    """Mean of ``metric`` against ``x`` with its 95% CI as a band, one line per ``hue``."""
+    groups = summary.groupby(hue, sort=True) if hue else [(None, summary)]
+    for value, group in groups:
+        group = group.sort_values(x)
+        line = ax.plot(group[x], group[metric], marker="o", label=None if hue is None else f"{value}")
+        low, high = f"{metric}_ci95_low", f"{metric}_ci95_high"
+        if low in group and group[low].notna().any():
+            ax.fill_between(group[x], group[low], group[high], alpha=0.2, color=line[0].get_color())
+    ax.set_xlabel(x)
+    ax.set_ylabel(metric)
+    ax.set_title(f"{metric} vs {x}")
+    if hue:
+        ax.legend(title=hue, fontsize="small")
+
+
+def share_vs_allocation(ax: plt.Axes, jobs: pd.DataFrame, allocations: dict[str, float] | None = None, by: str = "group") -> None:
+    """Each group's (or user's) share of used QPU time, beside its allocation when known."""
+    done = jobs[jobs["status"] == "completed"]
+    used = done.groupby(by)["run_s"].sum()
+    share = used / used.sum() if used.sum() else used
+    names = list(share.index)
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, share.to_numpy(), width=0.4, label="QPU-time share")
+    if allocations:
+        total = sum(allocations.values())
+        ax.bar(x + 0.2, [allocations.get(n, 0.0) / total for n in names], width=0.4, label="allocation")
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.set_ylabel("share")
+    ax.set_title(f"QPU-time share per {by}")
+    ax.legend(fontsize="small")
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+    return path
+
+
 def plot_run_summary(results: Results, path: str | Path) -> Path:
     """Utilization per device and completion-time CDF of one run, as PNG."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     utilization_bars(left, results.timeline, float(results.summary.get("end_s") or 0.0))
     completion_cdf(right, results.jobs)
     fig.suptitle(f"{results.metadata.get('name', 'run')} — {results.metadata.get('scheduler', {}).get('name', '')}")
-    target = Path(path)
-    atomic_write(target, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
-    return target
+    return _save(fig, Path(path))
+
+
+def _allocations(metadata: dict) -> dict[str, float] | None:
+    scheduler = metadata.get("scheduler", {}) if isinstance(metadata, dict) else {}
+    alloc = scheduler.get("allocations") if isinstance(scheduler, dict) else None
+    return alloc if isinstance(alloc, dict) and alloc else None
+
+
+def plot_results(folder: str | Path, out: str | Path | None = None) -> list[Path]:
+    """Write the standard figures of a run or sweep results folder as PNG.
+
+    Args:
+        folder: A run folder (``summary.json``) or a sweep folder (``sweep.json``).
+        out: Where to write (default: ``folder/figures``).
+
+    Returns:
+        The files written.
+
+    Raises:
+        FileNotFoundError: If ``folder`` holds neither a run nor a sweep.
+    """
+    folder = Path(folder)
+    out_dir = Path(out) if out else folder / "figures"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if (folder / "sweep.json").exists():
+        runs = pd.read_parquet(folder / "runs.parquet")
+        summary = pd.read_parquet(folder / "summary.parquet")
+        jobs = pd.read_parquet(folder / "jobs.parquet")
+        meta = json.loads((folder / "sweep.json").read_text())
+        swept = [p.replace(".", "_") for p in meta.get("sweep", {})]
+        numeric = [c for c in swept if pd.api.types.is_numeric_dtype(runs[c])]
+        other = [c for c in swept if c not in numeric]
+        hue = other[0] if other else None
+        if numeric:
+            for metric in ("completion_mean_s", "utilization_busy_mean", "fidelity_mean", "jain_user_slowdown"):
+                if metric in summary:
+                    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+                    metric_vs_load(ax, summary, numeric[0], metric, hue)
+                    written.append(_save(fig, out_dir / f"{metric}_vs_{numeric[0]}.png"))
+        fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+        if hue:
+            completion_cdf_by(ax, jobs, hue)
+        else:
+            completion_cdf(ax, jobs)
+        written.append(_save(fig, out_dir / "completion_cdf.png"))
+        fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+        fidelity_vs_wait(ax, jobs, hue)
+        written.append(_save(fig, out_dir / "fidelity_vs_wait.png"))
+        return written
+    from qcloudsim.results.results import Results
+
+    results = Results.read(folder)
+    written.append(plot_run_summary(results, out_dir / "summary.png"))
+    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+    utilization_over_time(ax, results.timeline)
+    written.append(_save(fig, out_dir / "utilization_over_time.png"))
+    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    fidelity_vs_wait(ax, results.jobs)
+    written.append(_save(fig, out_dir / "fidelity_vs_wait.png"))
+    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    share_vs_allocation(ax, results.jobs, _allocations(results.metadata))
+    written.append(_save(fig, out_dir / "share_vs_allocation.png"))
+    return written
