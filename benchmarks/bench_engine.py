@@ -45,7 +45,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def qcloudsim_run(jobs: int, rate_per_s: float, seed: int = 1) -> dict:
+def qcloudsim_run(jobs: int, rate_per_s: float, seed: int = 1, multiprogramming: bool = False) -> dict:
     """Simulate ``jobs`` jobs; return timing figures."""
     catalog = load_catalog()
     devices = [catalog.get(n) for n in FLEET]
@@ -59,7 +59,7 @@ def qcloudsim_run(jobs: int, rate_per_s: float, seed: int = 1) -> dict:
     )
     recorder = JobRecorder()
     sim = Simulation(
-        devices, make_scheduler("fcfs"), workload, Estimator(),
+        devices, make_scheduler("fcfs", multiprogramming=multiprogramming), workload, Estimator(),
         monitors=[recorder, TimelineRecorder(devices)],
     )
     start = time.perf_counter()
@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         "fcfs_load_0.7": qcloudsim_run(args.jobs, rate_per_s=1.5),
         "fcfs_small_10k_overload": qcloudsim_run(10_000, rate_per_s=4.0),
         "fcfs_overload": qcloudsim_run(args.jobs, rate_per_s=4.0),
+        # several jobs per QPU in disjoint regions, with crosstalk (issue 4)
+        "fcfs_multiprogramming_load_0.7": qcloudsim_run(args.jobs, rate_per_s=1.5, multiprogramming=True),
+        "fcfs_multiprogramming_overload": qcloudsim_run(args.jobs, rate_per_s=4.0, multiprogramming=True),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     json.dump(report, sys.stdout, indent=2)

@@ -22,12 +22,15 @@ from qcloudsim.config.schema import (
     fleet_name,
 )
 from qcloudsim.devices.device import Device
-from qcloudsim.engine.simulation import Simulation, Window
+from qcloudsim.engine.dynamics import CalibrationCycle, DeviceDynamics, HistoryReplay, Outages
+from qcloudsim.engine.simulation import Simulation
+from qcloudsim.models.crosstalk import CrosstalkParams
+from qcloudsim.models.drift import DriftParams
 from qcloudsim.models.estimator import Estimator
 from qcloudsim.models.fidelity import FidelityParams
 from qcloudsim.models.runtime import RuntimeParams
 from qcloudsim.progress import ProgressMonitor
-from qcloudsim.results.recorders import JobRecorder, TimelineRecorder
+from qcloudsim.results.recorders import CalibrationRecorder, JobRecorder, TimelineRecorder
 from qcloudsim.results.results import Results
 from qcloudsim.results.summary import summarize
 from qcloudsim.schedulers.registry import make_scheduler
@@ -36,12 +39,37 @@ from qcloudsim.workload.job import Job
 from qcloudsim.workload.synthetic import MixEntry, UserSpec, poisson_jobs
 
 
-def build_fleet(config: ExperimentConfig) -> tuple[list[Device], dict[str, list[Window]]]:
-    """Devices of the fleet and their maintenance windows."""
+def _dynamics(entry: CatalogDevice | CustomDevice, device: Device) -> DeviceDynamics:
+    cycle = history = outages = drift = None
+    if entry.calibration is not None:
+        cycle = CalibrationCycle(**entry.calibration.model_dump())
+    if entry.drift is not None:
+        drift = DriftParams(**entry.drift.model_dump())
+    if entry.outages is not None:
+        outages = Outages(**entry.outages.model_dump())
+    if entry.history is not None:
+        from qcloudsim.devices.history import load_history
+
+        recorded = load_history(entry.history.path)
+        if recorded.device.num_qubits != device.num_qubits:
+            raise ValueError(
+                f"calibration history {entry.history.path} has {recorded.device.num_qubits} qubits, "
+                f"device {device.name} has {device.num_qubits}"
+            )
+        history = HistoryReplay(
+            snapshots=list(recorded.snapshots), time_scale=entry.history.time_scale,
+            downtime_s=entry.history.downtime_s, on_running=entry.history.on_running,
+        )
+    windows = tuple((float(s), float(e)) for s, e in entry.downtime)
+    return DeviceDynamics(windows, cycle, drift, history, outages)
+
+
+def build_fleet(config: ExperimentConfig) -> tuple[list[Device], dict[str, DeviceDynamics]]:
+    """Devices of the fleet and how each changes over time."""
     from qcloudsim.devices.catalog import device_from_spec, load_catalog
 
     devices: list[Device] = []
-    downtime: dict[str, list[Window]] = {}
+    dynamics: dict[str, DeviceDynamics] = {}
     for index, entry in enumerate(config.fleet):
         name = fleet_name(entry)
         if isinstance(entry, CatalogDevice):
@@ -52,9 +80,10 @@ def build_fleet(config: ExperimentConfig) -> tuple[list[Device], dict[str, list[
             assert isinstance(entry, CustomDevice)
             device = device_from_spec(entry.spec(), where=f"fleet.{index}")
         devices.append(device)
-        if entry.downtime:
-            downtime[name] = [(float(s), float(e)) for s, e in entry.downtime]
-    return devices, downtime
+        spec = _dynamics(entry, device)
+        if not spec.is_static():
+            dynamics[name] = spec
+    return devices, dynamics
 
 
 def _renamed(device: Device, name: str) -> Device:
@@ -104,6 +133,7 @@ def build_estimator(config: ExperimentConfig) -> Estimator:
     return Estimator(
         RuntimeParams(per_job_overhead_s=runtime.per_job_overhead_s, rep_delay_s=runtime.rep_delay_s),
         FidelityParams(idle_decoherence=fidelity.idle_decoherence, routing=fidelity.routing),
+        crosstalk=CrosstalkParams(enabled=config.models.crosstalk.enabled, kappa=config.models.crosstalk.kappa),
     )
 
 
@@ -120,11 +150,12 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     """
     seed = config.seed if seed is None else seed
     streams = SeedStreams(seed)
-    devices, downtime = build_fleet(config)
+    devices, dynamics = build_fleet(config)
     scheduler = make_scheduler(config.scheduler.name, **config.scheduler.params)
     jobs_recorder = JobRecorder()
     timeline = TimelineRecorder(devices)
-    monitors: list = [jobs_recorder, timeline]
+    calibrations = CalibrationRecorder(devices)
+    monitors: list = [jobs_recorder, timeline, calibrations]
     if progress:
         monitors.append(ProgressMonitor(total=config.workload.jobs, description=config.name))
     started = time.perf_counter()
@@ -134,8 +165,9 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
         build_workload(config, streams),
         estimator=build_estimator(config),
         monitors=monitors,
-        downtime=downtime,
         horizon_s=config.horizon_s,
+        dynamics=dynamics,
+        streams=streams,
     )
     sim.run()
     wall = time.perf_counter() - started
@@ -152,7 +184,10 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
         "wall_time_s": wall,
         "time_unit": "s",
     }
-    return Results(jobs=jobs, timeline=timeline_frame, summary=summary, metadata=metadata)
+    return Results(
+        jobs=jobs, timeline=timeline_frame, summary=summary, metadata=metadata,
+        calibrations=calibrations.to_dataframe(),
+    )
 
 
 def _versions() -> dict[str, str]:

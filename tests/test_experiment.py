@@ -47,7 +47,7 @@ def test_results_columns_and_summary():
 def test_write_and_read_back(tmp_path):
     results = run(small_config())
     out = results.write(tmp_path / "res")
-    assert sorted(p.name for p in out.iterdir()) == ["jobs.parquet", "summary.json", "summary.png", "timeline.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["calibrations.parquet", "jobs.parquet", "summary.json", "summary.png", "timeline.parquet"]
     meta = json.loads((out / "summary.json").read_text())["metadata"]
     assert meta["seed"] == 3 and len(meta["config_hash"]) == 64 and "simpy" in meta["versions"]
     back = Results.read(out)

@@ -66,6 +66,13 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ex
 
 
 def _resolve_paths(data: dict, base: Path) -> None:
+    fleet = data.get("fleet")
+    if isinstance(fleet, list):
+        for entry in fleet:
+            history = entry.get("history") if isinstance(entry, dict) else None
+            if isinstance(history, dict) and isinstance(history.get("path"), str):
+                path = Path(history["path"])
+                history["path"] = str(path if path.is_absolute() else base / path)
     mix = data.get("workload", {}).get("mix") if isinstance(data.get("workload"), dict) else None
     if isinstance(mix, list):
         for entry in mix:

@@ -32,18 +32,100 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CatalogDevice(Strict):
+class CalibrationCycleConfig(Strict):
+    """Periodic recalibration (see :class:`qcloudsim.engine.dynamics.CalibrationCycle`)."""
+
+    period_s: PositiveFloat
+    duration_s: PositiveFloat
+    jitter_s: NonNegativeFloat = 0.0
+    first_s: NonNegativeFloat | None = None
+    on_running: Literal["drain", "requeue", "fail"] = "drain"
+
+    @model_validator(mode="after")
+    def _fits(self) -> CalibrationCycleConfig:
+        if self.duration_s + 2 * self.jitter_s >= self.period_s:
+            raise ValueError(
+                f"duration_s + 2 * jitter_s ({self.duration_s + 2 * self.jitter_s} s) must be shorter "
+                f"than period_s ({self.period_s} s)"
+            )
+        if self.first_s is not None and self.first_s < self.jitter_s:
+            raise ValueError("first_s must be >= jitter_s")
+        return self
+
+
+class DriftConfig(Strict):
+    """Drift model parameters (see :mod:`qcloudsim.models.drift`); rates per hour."""
+
+    step_s: PositiveFloat = 3600.0
+    error_trend_per_h: float = 0.01
+    error_volatility_per_sqrt_h: NonNegativeFloat = 0.05
+    coherence_trend_per_h: float = 0.005
+    coherence_volatility_per_sqrt_h: NonNegativeFloat = 0.03
+    recalibration_scatter: NonNegativeFloat = 0.1
+    max_error: Annotated[float, Field(gt=0, lt=1)] = 0.5
+
+
+class HistoryConfig(Strict):
+    """Replay of a recorded calibration history (a .tar.gz or folder of IBM BackendProperties JSON)."""
+
+    path: Path
+    time_scale: PositiveFloat = 1.0
+    downtime_s: NonNegativeFloat = 0.0
+    on_running: Literal["drain", "requeue", "fail"] = "drain"
+
+    @field_validator("path")
+    @classmethod
+    def _exists(cls, value: Path) -> Path:
+        if not value.exists():
+            raise ValueError(f"calibration history {value} does not exist")
+        return value
+
+
+class OutagesConfig(Strict):
+    """Random failures: exponential MTBF/MTTR (s)."""
+
+    mtbf_s: PositiveFloat
+    mttr_s: PositiveFloat
+    on_running: Literal["requeue", "fail"] = "requeue"
+
+
+class DynamicsFields(BaseModel):
+    """How a fleet device changes over time (all optional)."""
+
+    downtime: list[tuple[NonNegativeFloat, NonNegativeFloat]] = []
+    calibration: CalibrationCycleConfig | None = None
+    drift: DriftConfig | None = None
+    history: HistoryConfig | None = None
+    outages: OutagesConfig | None = None
+
+    @model_validator(mode="after")
+    def _one_calibration_source(self):
+        if self.calibration is not None and self.history is not None:
+            raise ValueError("give either 'calibration' (a cycle) or 'history' (a recorded sequence), not both")
+        for start, end in self.downtime:
+            if not start < end:
+                raise ValueError(f"downtime window [{start}, {end}] must have start < end")
+        return self
+
+
+DYNAMICS_KEYS = ("downtime", "calibration", "drift", "history", "outages")
+
+
+class CatalogDevice(DynamicsFields, Strict):
     """A device from the shipped catalog, optionally renamed (for several copies).
 
     Attributes:
         catalog: Catalog name (``qcloudsim devices list``).
         name: Name in this fleet (defaults to the catalog name).
         downtime: Maintenance windows ``[start_s, end_s]`` (s).
+        calibration: Periodic recalibration with downtime.
+        drift: Calibration drift between recalibrations.
+        history: Replay of a recorded calibration history.
+        outages: Random failures.
     """
 
     catalog: str
     name: str | None = None
-    downtime: list[tuple[NonNegativeFloat, NonNegativeFloat]] = []
 
     @field_validator("catalog")
     @classmethod
@@ -56,18 +138,18 @@ class CatalogDevice(Strict):
         return value
 
 
-class CustomDevice(BaseModel):
+class CustomDevice(DynamicsFields):
     """A what-if device defined in the YAML (see ``docs/devices.md``).
 
     Keys are those of :func:`qcloudsim.devices.catalog.device_from_spec`
-    (``name``, ``edges`` or ``topology``, calibration numbers), plus
-    ``downtime``.
+    (``name``, ``edges`` or ``topology``, calibration numbers), plus the
+    dynamics keys of :class:`CatalogDevice` (``downtime``, ``calibration``,
+    ``drift``, ``history``, ``outages``).
     """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str
-    downtime: list[tuple[NonNegativeFloat, NonNegativeFloat]] = []
 
     @model_validator(mode="after")
     def _buildable(self) -> CustomDevice:
@@ -79,7 +161,8 @@ class CustomDevice(BaseModel):
     def spec(self) -> dict[str, Any]:
         """The device specification without fleet-only keys."""
         data = self.model_dump()
-        data.pop("downtime", None)
+        for key in DYNAMICS_KEYS:
+            data.pop(key, None)
         return data
 
 
@@ -206,11 +289,19 @@ class FidelityModelConfig(Strict):
     routing: bool = True
 
 
+class CrosstalkConfig(Strict):
+    """Crosstalk between co-located jobs (see :mod:`qcloudsim.models.crosstalk`)."""
+
+    enabled: bool = True
+    kappa: NonNegativeFloat = 1.0
+
+
 class ModelsConfig(Strict):
     """Model settings."""
 
     runtime: RuntimeModelConfig = RuntimeModelConfig()
     fidelity: FidelityModelConfig = FidelityModelConfig()
+    crosstalk: CrosstalkConfig = CrosstalkConfig()
 
 
 class OutputConfig(Strict):

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from qcloudsim.engine.qpu import QPU, Run
     from qcloudsim.workload.job import Job
 
-HOOKS = ("on_arrival", "on_reject", "on_start", "on_finish", "on_device_state", "on_end")
+HOOKS = (
+    "on_arrival", "on_reject", "on_start", "on_finish", "on_interrupt",
+    "on_device_state", "on_calibration", "on_end",
+)
 
 
 class Monitor:
@@ -31,8 +34,14 @@ class Monitor:
     def on_finish(self, run: Run, now: float) -> None:
         """A job left a QPU (``run.job.status`` says how)."""
 
+    def on_interrupt(self, run: Run, now: float) -> None:
+        """A run was cut and its job put back in the queue (a failed job gets ``on_finish``)."""
+
     def on_device_state(self, qpu: QPU, state: str, now: float) -> None:
-        """A QPU went up or down (``state`` from :class:`~qcloudsim.engine.qpu.DeviceState`)."""
+        """A QPU changed availability (``state`` from :class:`~qcloudsim.engine.qpu.DeviceState`)."""
+
+    def on_calibration(self, qpu: QPU, now: float) -> None:
+        """A new calibration is in force on ``qpu`` (``qpu.calibration``)."""
 
     def on_end(self, now: float) -> None:
         """The simulation ended at ``now``."""

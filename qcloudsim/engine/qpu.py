@@ -17,6 +17,7 @@ class DeviceState:
     IDLE = "idle"
     BUSY = "busy"
     DOWN = "down"
+    CALIBRATING = "calibrating"
 
 
 @dataclass(slots=True, eq=False)
@@ -52,10 +53,15 @@ class QPU:
         num_qubits: Physical qubits.
         calibration: Calibration in force.
         available: False during downtime.
-        next_down_s: Start of the next scheduled downtime (s), ``inf`` if none.
+        next_down_s: Start of the next planned (drained) downtime (s), ``inf`` if none.
+        down_reasons: Why the device is unavailable now: source -> state.
+        planned: Announced downtime starts by source (s).
     """
 
-    __slots__ = ("index", "device", "name", "num_qubits", "calibration", "available", "next_down_s", "_free", "_runs")
+    __slots__ = (
+        "index", "device", "name", "num_qubits", "calibration", "available", "next_down_s",
+        "down_reasons", "planned", "_free", "_runs", "_frozen",
+    )
 
     def __init__(self, index: int, device: Device) -> None:
         self.index = index
@@ -65,12 +71,17 @@ class QPU:
         self.calibration: Calibration = device.calibration
         self.available = True
         self.next_down_s = math.inf
+        self.down_reasons: dict[str, str] = {}
+        self.planned: dict[str, float] = {}
         self._free: set[int] = set(range(self.num_qubits))
         self._runs: dict[int, Run] = {}
+        self._frozen: frozenset[int] | None = None
 
     @property
     def free_qubits(self) -> frozenset[int]:
-        return frozenset(self._free)
+        if self._frozen is None:
+            self._frozen = frozenset(self._free)
+        return self._frozen
 
     @property
     def num_free(self) -> int:
@@ -92,6 +103,15 @@ class QPU:
         """Runs in progress."""
         return tuple(self._runs.values())
 
+    def busy_set(self) -> set[int]:
+        """Qubits held by any run."""
+        return set(range(self.num_qubits)) - self._free
+
+    def held_by_others(self, job_id: int) -> set[int]:
+        """Qubits held by runs other than ``job_id``'s."""
+        own = self._runs[job_id].qubits if job_id in self._runs else ()
+        return self.busy_set().difference(own)
+
     def hold(self, run: Run) -> None:
         """Give ``run`` its qubits.
 
@@ -103,9 +123,11 @@ class QPU:
         if busy:
             raise RuntimeError(f"{self.name}: qubits {busy} are already held; cannot start job {run.job.id}")
         self._free.difference_update(run.qubits)
+        self._frozen = None
         self._runs[run.job.id] = run
 
     def release(self, run: Run) -> None:
         """Free the qubits of a finished or cancelled run."""
         del self._runs[run.job.id]
         self._free.update(run.qubits)
+        self._frozen = None

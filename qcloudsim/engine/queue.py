@@ -34,6 +34,15 @@ class JobQueue:
         self._ids.add(job.id)
         self._live += 1
 
+    def requeue(self, job: Job) -> None:
+        """Put an interrupted job back at the head of the queue."""
+        if job.id in self._ids:
+            raise ValueError(f"job {job.id} is already queued")
+        job.status = JobStatus.QUEUED
+        self._items.appendleft(job)
+        self._ids.add(job.id)
+        self._live += 1
+
     def __contains__(self, job: Job) -> bool:
         return job.id in self._ids
 

@@ -4,8 +4,11 @@ Processes and events:
 
 * an **arrival process** pulls jobs lazily from the workload iterator and
   submits each at its ``arrival_s``;
-* a **downtime process** per QPU with maintenance windows takes the QPU
-  down and up again;
+* **device processes** (:mod:`qcloudsim.engine.dynamics`): maintenance
+  windows, calibration cycles, drift, calibration-history replay and random
+  outages, each talking to the engine through :meth:`Simulation.plan`,
+  :meth:`~Simulation.go_down`, :meth:`~Simulation.go_up` and
+  :meth:`~Simulation.set_calibration`;
 * each job run is a SimPy timeout whose callback completes it;
 * a **scheduling round** runs after every arrival, completion and device
   state change (several triggers at one instant coalesce into one round):
@@ -27,13 +30,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import networkx as nx
 import simpy
 
+from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
+from qcloudsim.engine import dynamics as dyn
+from qcloudsim.engine.dynamics import DeviceDynamics
 from qcloudsim.engine.monitor import Monitor, overridden_hooks
 from qcloudsim.engine.qpu import QPU, DeviceState, Run
 from qcloudsim.engine.queue import JobQueue
 from qcloudsim.models.estimator import Estimator
 from qcloudsim.schedulers.base import Scheduler
 from qcloudsim.schedulers.snapshot import Assignment, Snapshot
+from qcloudsim.seeding import SeedStreams
 from qcloudsim.workload.job import Job, JobStatus
 
 Window = tuple[float, float]
@@ -52,9 +59,14 @@ class Simulation:
         jobs: Jobs in non-decreasing ``arrival_s`` order; consumed lazily.
         estimator: Cached models.
         monitors: Observers of engine events.
-        downtime: Maintenance windows ``(start_s, end_s)`` per device name.
+        downtime: Maintenance windows ``(start_s, end_s)`` per device name
+            (shorthand for ``dynamics`` with only maintenance).
         horizon_s: Stop the clock here; jobs still waiting or running then
-            end ``FAILED`` with a reason. ``None`` runs until all work is done.
+            end ``FAILED`` with a reason. ``None`` runs until all work is done
+            (with recurring device processes — calibration, drift, outages —
+            the clock stops when the last job has left).
+        dynamics: How each device changes over time, by device name.
+        streams: Random streams for the device processes (seed 0 if ``None``).
     """
 
     def __init__(
@@ -66,6 +78,8 @@ class Simulation:
         monitors: Sequence[Monitor] = (),
         downtime: Mapping[str, Sequence[Window]] | None = None,
         horizon_s: float | None = None,
+        dynamics: Mapping[str, DeviceDynamics] | None = None,
+        streams: SeedStreams | None = None,
     ) -> None:
         names = [d.name for d in devices]
         if not names:
@@ -83,7 +97,13 @@ class Simulation:
         self._round_pending = False
         self._active_runs: dict[int, Run] = {}
         self._largest = {q.name: _largest_component(q.device) for q in self.qpus}
-        self._downtime = _check_downtime(downtime or {}, self._by_name)
+        self._dynamics = _merge_dynamics(dynamics or {}, downtime or {}, self._by_name)
+        self._longest_run = {q.name: self._dynamics[q.name].longest_run_s() if q.name in self._dynamics else math.inf for q in self.qpus}
+        self._any_limit = any(v != math.inf for v in self._longest_run.values())
+        self._streams = streams or SeedStreams(0)
+        self._pending = 0
+        self._arrivals_done = False
+        self._all_done = self.env.event()
         self._hooks: dict[str, list[Callable]] = {}
         for monitor in monitors:
             for hook, method in overridden_hooks(monitor).items():
@@ -99,12 +119,29 @@ class Simulation:
             raise RuntimeError("a Simulation runs once; build a new one")
         self.scheduler.reset()
         self.env.process(self._arrivals())
+        recurring = False
         for qpu in self.qpus:
-            windows = self._downtime.get(qpu.name)
-            if windows:
-                qpu.next_down_s = windows[0][0]
-                self.env.process(self._maintenance(qpu, windows))
-        self.env.run(until=self.horizon_s)
+            spec = self._dynamics.get(qpu.name)
+            if spec is None:
+                continue
+            env, name = self.env, qpu.name
+            if spec.windows:
+                env.process(dyn.maintenance_process(self, qpu, spec.windows))
+            if spec.history is not None:
+                env.process(dyn.history_process(self, qpu, spec.history))
+            if spec.calibration is not None:
+                env.process(dyn.calibration_process(self, qpu, spec.calibration, spec.drift, self._streams.generator(f"calibration:{name}")))
+            if spec.drift is not None:
+                env.process(dyn.drift_process(self, qpu, spec.drift, self._streams.generator(f"drift:{name}")))
+            if spec.outages is not None:
+                env.process(dyn.outage_process(self, qpu, spec.outages, self._streams.generator(f"outage:{name}")))
+            recurring = recurring or bool(spec.calibration or spec.drift or spec.outages)
+        if self.horizon_s is not None:
+            self.env.run(until=self.horizon_s)
+        elif recurring:
+            self.env.run(until=self._all_done)
+        else:
+            self.env.run()
         self._close()
 
     def _arrivals(self):
@@ -121,19 +158,83 @@ class Simulation:
             if delay > 0:
                 yield env.timeout(delay)
             self._submit(job)
+        self._arrivals_done = True
+        self._check_done()
 
-    def _maintenance(self, qpu: QPU, windows: Sequence[Window]):
-        env = self.env
-        for i, (start, end) in enumerate(windows):
-            if start > env.now:
-                yield env.timeout(start - env.now)
-            qpu.available = False
-            self._emit_state(qpu, DeviceState.DOWN)
-            yield env.timeout(end - env.now)
+    def _check_done(self) -> None:
+        if self._arrivals_done and self._pending == 0 and not self._all_done.triggered:
+            self._all_done.succeed()
+
+    # -- device dynamics API (used by qcloudsim.engine.dynamics) -------------------
+
+    def plan(self, qpu: QPU, source: str, at_s: float) -> None:
+        """Announce that ``source`` takes ``qpu`` down at ``at_s``: no job is started that would still run then."""
+        qpu.planned[source] = at_s
+        qpu.next_down_s = min(qpu.planned.values())
+
+    def go_down(self, qpu: QPU, source: str, state: str, on_running: str, reason: str) -> None:
+        """Make ``qpu`` unavailable because of ``source``.
+
+        Args:
+            qpu: The device.
+            source: What takes it down (``"calibration"``, ``"outage"``, ...).
+            state: Timeline state (``"down"`` or ``"calibrating"``).
+            on_running: ``drain`` lets running jobs finish; ``requeue`` and
+                ``fail`` cut them (counted in ``Job.interruptions``).
+            reason: Said in the reason of failed jobs.
+        """
+        qpu.planned.pop(source, None)
+        qpu.next_down_s = min(qpu.planned.values(), default=math.inf)
+        qpu.down_reasons[source] = state
+        qpu.available = False
+        if on_running != "drain":
+            for run in qpu.runs():
+                self._interrupt(run, requeue=on_running == "requeue", reason=reason)
+        self._emit_state(qpu, _shown_state(qpu))
+
+    def go_up(self, qpu: QPU, source: str) -> None:
+        """``source`` no longer holds ``qpu`` down."""
+        qpu.down_reasons.pop(source, None)
+        if not qpu.down_reasons:
             qpu.available = True
-            qpu.next_down_s = windows[i + 1][0] if i + 1 < len(windows) else math.inf
             self._emit_state(qpu, DeviceState.IDLE)
             self._request_round()
+        else:
+            self._emit_state(qpu, _shown_state(qpu))
+
+    def set_calibration(self, qpu: QPU, calibration: Calibration) -> None:
+        """Put ``calibration`` in force on ``qpu`` (jobs started from now on use it)."""
+        if calibration.num_qubits != qpu.num_qubits:
+            raise ValueError(f"{qpu.name}: calibration has {calibration.num_qubits} qubits, device {qpu.num_qubits}")
+        qpu.calibration = calibration
+        now = self.env.now
+        for hook in self._hooks.get("on_calibration", ()):
+            hook(qpu, now)
+
+    def _interrupt(self, run: Run, requeue: bool, reason: str) -> None:
+        now = self.env.now
+        run.cancelled = True
+        run.qpu.release(run)
+        del self._active_runs[run.job.id]
+        job = run.job
+        job.interruptions += 1
+        if requeue:
+            for hook in self._hooks.get("on_interrupt", ()):
+                hook(run, now)
+            job.start_s = float("nan")
+            job.device = ""
+            job.qubits = ()
+            job.fidelity = float("nan")
+            self.queue.requeue(job)
+            self._request_round()
+            return
+        job.status = JobStatus.FAILED
+        job.reason = f"interrupted by {reason} at {now:.3f} s"
+        job.end_s = now
+        for hook in self._hooks.get("on_finish", ()):
+            hook(run, now)
+        self._pending -= 1
+        self._check_done()
 
     # -- job lifecycle -----------------------------------------------------------
 
@@ -142,6 +243,7 @@ class Simulation:
         now = self.env.now
         for hook in self._hooks.get("on_arrival", ()):
             hook(job, now)
+        self._pending += 1
         needed = job.profile.num_qubits
         if job.pinned_device is not None:
             if job.pinned_device not in self._largest:
@@ -163,8 +265,39 @@ class Simulation:
                 f"has {self._largest[best]} ({best})",
             )
             return
+        if self._any_limit:
+            too_long = self._too_long_everywhere(job)
+            if too_long:
+                self._leave(job, JobStatus.REJECTED, too_long)
+                return
         self.queue.append(job)
         self._request_round()
+
+    def _too_long_everywhere(self, job: Job) -> str:
+        """A reason if ``job`` can never start under drained downtimes, else ''."""
+        limits = self._longest_run
+        needed = job.profile.num_qubits
+        longest = 0.0
+        for qpu in self.qpus:
+            if self._largest[qpu.name] < needed or (job.pinned_device and job.pinned_device != qpu.name):
+                continue
+            if limits[qpu.name] == math.inf:
+                return ""
+            if job.service_s is not None:
+                runtime = job.service_s
+            else:
+                region = self.estimator.region(qpu.calibration, needed)
+                if region is None:
+                    continue
+                estimate = self.estimator.estimate(job.profile, qpu.calibration, region, qpu.device.rep_delay_s)
+                runtime = self.estimator.runtime_s(estimate, job.shots, job.circuits)
+            if runtime <= limits[qpu.name]:
+                return ""
+            longest = max(longest, limits[qpu.name])
+        return (
+            f"its run time is longer than the longest interval between planned downtimes "
+            f"({longest:.0f} s) on every device that fits it"
+        )
 
     def _leave(self, job: Job, status: JobStatus, reason: str) -> None:
         job.status = status
@@ -173,6 +306,8 @@ class Simulation:
         now = self.env.now
         for hook in self._hooks.get("on_reject", ()):
             hook(job, now)
+        self._pending -= 1
+        self._check_done()
 
     def _request_round(self) -> None:
         if not self._round_pending:
@@ -225,6 +360,9 @@ class Simulation:
                 f"job {job.id} would run until {now + runtime:.3f} s, past the start of "
                 f"{qpu.name}'s downtime at {qpu.next_down_s:.3f} s"
             )
+        exclusive = self.scheduler.exclusive
+        if not exclusive and qpu.running:
+            estimate = self._with_crosstalk(qpu, job, estimate, qpu.busy_set())
         run = Run(job, qpu, qubits, now, now + runtime, estimate)
         qpu.hold(run)
         self.queue.remove(job, JobStatus.RUNNING)
@@ -233,9 +371,30 @@ class Simulation:
         job.qubits = qubits
         job.fidelity = estimate.fidelity
         self._active_runs[job.id] = run
+        if not exclusive and qpu.running > 1:
+            self._penalise_neighbours(qpu, run)
         for hook in self._hooks.get("on_start", ()):
             hook(run, now)
         self.env.timeout(runtime, value=run).callbacks.append(self._finish)
+
+    def _with_crosstalk(self, qpu: QPU, job: Job, estimate, foreign: set[int]):
+        neighbours = self.estimator.neighbours(qpu.calibration)
+        return self.estimator.with_crosstalk(estimate, job.profile, qpu.calibration, neighbours, foreign)
+
+    def _penalise_neighbours(self, qpu: QPU, new: Run) -> None:
+        """Lower the estimates of running jobs now exposed to ``new``'s qubits."""
+        if not self.estimator.crosstalk_params.enabled:
+            return
+        neighbours = self.estimator.neighbours(qpu.calibration)
+        for other in qpu.runs():
+            if other is new:
+                continue
+            exposing = self.estimator.halo(qpu.calibration, other.qubits, neighbours)
+            if not any(q in exposing for q in new.qubits):
+                continue
+            penalised = self._with_crosstalk(qpu, other.job, other.estimate, qpu.held_by_others(other.job.id))
+            if penalised.fidelity < other.job.fidelity:
+                other.job.fidelity = penalised.fidelity
 
     def _finish(self, event: simpy.Event) -> None:
         run: Run = event.value
@@ -249,6 +408,8 @@ class Simulation:
         job.end_s = now
         for hook in self._hooks.get("on_finish", ()):
             hook(run, now)
+        self._pending -= 1
+        self._check_done()
         self._request_round()
 
     def _emit_state(self, qpu: QPU, state: str) -> None:
@@ -285,21 +446,25 @@ def _largest_component(device: Device) -> int:
     return max((len(c) for c in nx.connected_components(graph)), default=0)
 
 
-def _check_downtime(
-    downtime: Mapping[str, Sequence[Window]], by_name: Mapping[str, QPU]
-) -> dict[str, list[Window]]:
-    checked: dict[str, list[Window]] = {}
-    for name, windows in downtime.items():
+def _shown_state(qpu: QPU) -> str:
+    """Timeline state of an unavailable device: ``down`` wins over ``calibrating``."""
+    states = set(qpu.down_reasons.values())
+    return DeviceState.DOWN if DeviceState.DOWN in states else DeviceState.CALIBRATING
+
+
+def _merge_dynamics(
+    dynamics: Mapping[str, DeviceDynamics],
+    downtime: Mapping[str, Sequence[Window]],
+    by_name: Mapping[str, QPU],
+) -> dict[str, DeviceDynamics]:
+    merged: dict[str, DeviceDynamics] = {}
+    for name in set(dynamics) | set(downtime):
         if name not in by_name:
-            raise ValueError(f"downtime names device {name!r}, which is not in the fleet")
-        ordered = sorted((float(s), float(e)) for s, e in windows)
-        previous_end = -math.inf
-        for start, end in ordered:
-            if not (0 <= start < end) or start < previous_end:
-                raise ValueError(
-                    f"downtime window ({start}, {end}) of {name!r} must satisfy 0 <= start < end "
-                    "and not overlap another window"
-                )
-            previous_end = end
-        checked[name] = ordered
-    return checked
+            raise ValueError(f"device dynamics name device {name!r}, which is not in the fleet")
+        spec = dynamics.get(name, DeviceDynamics())
+        if downtime.get(name):
+            windows = tuple(spec.maintenance) + tuple((float(s), float(e)) for s, e in downtime[name])
+            spec = DeviceDynamics(windows, spec.calibration, spec.drift, spec.history, spec.outages)
+        if not spec.is_static():
+            merged[name] = spec
+    return merged

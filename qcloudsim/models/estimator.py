@@ -8,13 +8,15 @@ entry. Caches are bounded: when one exceeds ``max_entries`` it is cleared.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.devices.calibration import Calibration
+from qcloudsim.models.crosstalk import CrosstalkParams, crosstalk_log_fid_2q, halo
 from qcloudsim.models.fidelity import FidelityParams, estimate_fidelity
-from qcloudsim.models.placement import Region, select_region
+from qcloudsim.models.placement import Region, adjacency, ranked_regions, select_region
 from qcloudsim.models.region import RegionStats, region_stats
 from qcloudsim.models.routing import estimated_swaps
 from qcloudsim.models.runtime import (
@@ -51,6 +53,7 @@ class Estimator:
         runtime: Runtime model parameters (defaults if ``None``).
         fidelity: Fidelity model switches (defaults if ``None``).
         max_entries: Bound of each cache.
+        crosstalk: Crosstalk model for jobs sharing a device (defaults if ``None``).
     """
 
     def __init__(
@@ -58,27 +61,67 @@ class Estimator:
         runtime: RuntimeParams | None = None,
         fidelity: FidelityParams | None = None,
         max_entries: int = 200_000,
+        crosstalk: CrosstalkParams | None = None,
     ) -> None:
         self.runtime_params = runtime or RuntimeParams()
         self.fidelity_params = fidelity or FidelityParams()
+        self.crosstalk_params = crosstalk or CrosstalkParams()
         self.max_entries = max_entries
+        self._ranked: dict[tuple, list[Region]] = {}
         self._regions: dict[tuple, Region | None] = {}
         self._stats: dict[tuple, RegionStats] = {}
         self._estimates: dict[tuple, Estimate] = {}
 
+    def neighbours(self, calibration: Calibration) -> tuple[tuple[int, ...], ...]:
+        """Adjacency lists of the calibrated coupling graph (cached)."""
+        key = ("adj", calibration.version)
+        try:
+            return self._ranked[key]  # type: ignore[return-value]
+        except KeyError:
+            adj = self._ranked[key] = adjacency(calibration)  # type: ignore[assignment]
+            return adj
+
+    def ranked(self, calibration: Calibration, size: int) -> list[Region]:
+        """Candidate regions on the whole device, best first (cached)."""
+        key = (calibration.version, size)
+        try:
+            return self._ranked[key]
+        except KeyError:
+            pass
+        if len(self._ranked) >= self.max_entries:
+            self._ranked.clear()
+        regions = self._ranked[key] = [r for _, r in ranked_regions(calibration, size)]
+        return regions
+
     def region(
         self, calibration: Calibration, size: int, free: Collection[int] | None = None
     ) -> Region | None:
-        """Best connected region of ``size`` qubits among ``free`` (all if ``None``)."""
-        key = (calibration.version, size, None if free is None else frozenset(free))
+        """A connected region of ``size`` qubits among ``free`` (all if ``None``).
+
+        On a whole device this is the best region (:func:`select_region`).
+        On a partly occupied device it is the best whole-device candidate
+        whose qubits are all free; only when none is, a full search over the
+        free qubits runs (cached by the free set).
+        """
+        if size > calibration.num_qubits:
+            return None
+        candidates = self.ranked(calibration, size)
+        if free is None:
+            return candidates[0] if candidates else None
+        free_set = free if isinstance(free, (set, frozenset)) else frozenset(free)
+        if len(free_set) < size:
+            return None
+        for region in candidates:
+            if free_set.issuperset(region):
+                return region
+        key = (calibration.version, size, frozenset(free_set))
         try:
             return self._regions[key]
         except KeyError:
             pass
         if len(self._regions) >= self.max_entries:
             self._regions.clear()
-        region = select_region(calibration, size, free)
-        self._regions[key] = region
+        region = self._regions[key] = select_region(calibration, size, free_set)
         return region
 
     def stats(self, calibration: Calibration, region: Region) -> RegionStats:
@@ -111,6 +154,50 @@ class Estimator:
         shot_s = shot_duration_s(circuit_s, rep_delay_s if rep is None else rep)
         fidelity = estimate_fidelity(profile, stats, circuit_s, swaps, self.fidelity_params)
         result = self._estimates[key] = Estimate(region, circuit_s, shot_s, swaps, fidelity)
+        return result
+
+    def with_crosstalk(
+        self,
+        estimate: Estimate,
+        profile: CircuitProfile,
+        calibration: Calibration,
+        neighbours: tuple[tuple[int, ...], ...],
+        foreign: Collection[int],
+    ) -> Estimate:
+        """``estimate`` with the crosstalk penalty of qubits ``foreign`` held by other jobs.
+
+        Returns ``estimate`` unchanged when crosstalk is off or no coupler
+        of the region is exposed (see :mod:`qcloudsim.models.crosstalk`).
+        """
+        if not self.crosstalk_params.enabled or not foreign or profile.num_2q_gates == 0:
+            return estimate
+        exposing = self.halo(calibration, estimate.qubits, neighbours)
+        touching = exposing.keys() & foreign if len(exposing) < len(foreign) else [q for q in foreign if q in exposing]
+        if not touching:
+            return estimate
+        exposed = frozenset().union(*(exposing[q] for q in touching))
+        key = (profile.key, calibration.version, estimate.qubits, estimate.fidelity, exposed)
+        cached = self._estimates.get(key)
+        if cached is not None:
+            return cached
+        stats = self.stats(calibration, estimate.qubits)
+        log_2q = crosstalk_log_fid_2q(calibration, stats.edges, exposed, self.crosstalk_params)
+        penalised = dataclasses.replace(stats, log_fid_2q=log_2q)
+        fidelity = estimate_fidelity(profile, penalised, estimate.circuit_s, estimate.swaps, self.fidelity_params)
+        result = self._estimates[key] = dataclasses.replace(estimate, fidelity=fidelity)
+        return result
+
+    def halo(
+        self, calibration: Calibration, region: Region, neighbours: tuple[tuple[int, ...], ...]
+    ) -> dict[int, frozenset[tuple[int, int]]]:
+        """Outside qubit -> region couplers it exposes (cached; see :func:`crosstalk.halo`)."""
+        key = ("halo", calibration.version, region)
+        try:
+            return self._stats[key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        stats = self.stats(calibration, region)
+        result = self._stats[key] = halo(stats.edges, region, neighbours)  # type: ignore[assignment]
         return result
 
     def runtime_s(self, estimate: Estimate, shots: int, circuits: int = 1) -> float:

@@ -95,6 +95,35 @@ def grow_region(
     return tuple(region), cost
 
 
+def ranked_regions(calibration: Calibration, size: int) -> list[tuple[float, Region]]:
+    """One grown region per root on the whole device, cheapest first, duplicates removed.
+
+    Sorted by ``(cost, root)``; a region reached from several roots is kept
+    once (its cheapest growth). Used to place jobs on a partly occupied
+    device quickly: the first candidate whose qubits are all free.
+    """
+    if size < 1:
+        raise ValueError(f"region size must be >= 1, got {size}")
+    n = calibration.num_qubits
+    q_cost = qubit_costs(calibration)
+    if size == 1:
+        return sorted(((q_cost[q], (q,)) for q in range(n)), key=lambda item: (item[0], item[1][0]))
+    e_cost = coupler_costs(calibration)
+    adj = adjacency(calibration)
+    everything = range(n)
+    found: dict[frozenset[int], tuple[float, int, Region]] = {}
+    for root in everything:
+        grown = grow_region(root, size, q_cost, e_cost, adj, set(everything))
+        if grown is None:
+            continue
+        region, cost = grown
+        key = frozenset(region)
+        if key not in found or (cost, root) < found[key][:2]:
+            found[key] = (cost, root, region)
+    ranked = sorted(found.values(), key=lambda item: (item[0], item[1]))
+    return [(cost, region) for cost, _, region in ranked]
+
+
 def select_region(
     calibration: Calibration,
     size: int,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from qcloudsim.devices.device import Device
@@ -21,7 +22,7 @@ from qcloudsim.workload.job import Job
 JOB_COLUMNS = (
     "job_id", "user", "group", "circuit", "num_qubits", "shots", "circuits",
     "arrival_s", "start_s", "end_s", "wait_s", "run_s", "completion_s",
-    "device", "qubits", "fidelity", "status", "reason", "priority", "deadline_s",
+    "device", "qubits", "fidelity", "status", "reason", "priority", "deadline_s", "interruptions",
 )
 """Columns of the per-job table, in order (always present)."""
 
@@ -51,7 +52,7 @@ class JobRecorder(Monitor):
 
     def __init__(self) -> None:
         self._num = {c: array("d") for c in ("arrival_s", "start_s", "end_s", "fidelity", "deadline_s")}
-        self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits", "priority")}
+        self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits", "priority", "interruptions")}
         self._obj: dict[str, list] = {c: [] for c in ("user", "group", "circuit", "device", "qubits", "status", "reason")}
         self._optional: dict[str, list] = {}
         self._seen = 0
@@ -64,6 +65,7 @@ class JobRecorder(Monitor):
         num["fidelity"].append(job.fidelity)
         num["deadline_s"].append(_NAN if job.deadline_s is None else job.deadline_s)
         ints["priority"].append(job.priority)
+        ints["interruptions"].append(job.interruptions)
         ints["job_id"].append(job.id)
         ints["num_qubits"].append(job.profile.num_qubits)
         ints["shots"].append(job.shots)
@@ -130,8 +132,8 @@ class TimelineRecorder(Monitor):
 
     A row ``(device, start_s, end_s, state, busy_qubits, num_qubits, jobs)``
     says that from ``start_s`` to ``end_s`` the device was ``idle``,
-    ``busy`` (``jobs`` runs holding ``busy_qubits`` qubits) or ``down``.
-    Zero-length intervals are not recorded.
+    ``busy`` (``jobs`` runs holding ``busy_qubits`` qubits), ``calibrating``
+    or ``down`` (maintenance, outage). Zero-length intervals are not recorded.
 
     Args:
         devices: The fleet (anything with ``name`` and ``num_qubits``), to
@@ -142,13 +144,13 @@ class TimelineRecorder(Monitor):
         self._open: dict[str, tuple[float, str, int, int, int]] = {
             d.name: (0.0, DeviceState.IDLE, 0, d.num_qubits, 0) for d in devices
         }
-        self._down: set[str] = set()
+        self._down: dict[str, str] = {}
         self._rows: dict[str, list] = {c: [] for c in TIMELINE_COLUMNS}
 
     def _change(self, qpu: QPU, now: float) -> None:
         start, state, busy, size, jobs = self._open[qpu.name]
         if qpu.name in self._down:
-            new = (DeviceState.DOWN, qpu.busy_qubits, qpu.running)
+            new = (self._down[qpu.name], qpu.busy_qubits, qpu.running)
         elif qpu.running:
             new = (DeviceState.BUSY, qpu.busy_qubits, qpu.running)
         else:
@@ -172,11 +174,14 @@ class TimelineRecorder(Monitor):
     def on_finish(self, run: Run, now: float) -> None:
         self._change(run.qpu, now)
 
+    def on_interrupt(self, run: Run, now: float) -> None:
+        self._change(run.qpu, now)
+
     def on_device_state(self, qpu: QPU, state: str, now: float) -> None:
-        if state == DeviceState.DOWN:
-            self._down.add(qpu.name)
+        if state in (DeviceState.DOWN, DeviceState.CALIBRATING):
+            self._down[qpu.name] = state
         else:
-            self._down.discard(qpu.name)
+            self._down.pop(qpu.name, None)
         self._change(qpu, now)
 
     def on_end(self, now: float) -> None:
@@ -206,3 +211,43 @@ class TimelineRecorder(Monitor):
             }
         )
         return frame.sort_values(["device", "start_s"], kind="stable").reset_index(drop=True)
+
+
+CALIBRATION_COLUMNS = (
+    "device", "time_s", "version", "timestamp", "median_t1_s", "median_t2_s",
+    "mean_readout_error", "mean_error_1q", "mean_error_2q",
+)
+"""Columns of the calibration log."""
+
+
+class CalibrationRecorder(Monitor):
+    """Log of the calibrations in force: one row per device at time 0 and per change.
+
+    Args:
+        devices: The fleet (anything with ``name`` and ``calibration``).
+    """
+
+    def __init__(self, devices: Sequence[Device] | Sequence[QPU]) -> None:
+        self._rows: list[tuple] = []
+        for device in devices:
+            self._log(device.name, device.calibration, 0.0)
+
+    def _log(self, name: str, cal, now: float) -> None:
+        errors_2q = list(cal.error_2q.values())
+        self._rows.append((
+            name, now, cal.version, cal.timestamp,
+            float(np.median(cal.t1_s)), float(np.median(cal.t2_s)),
+            float(np.mean(cal.readout_error)), float(np.mean(cal.error_1q)),
+            float(np.mean(errors_2q)) if errors_2q else float("nan"),
+        ))
+
+    def on_calibration(self, qpu: QPU, now: float) -> None:
+        if self._rows and self._rows[-1][0] == qpu.name and self._rows[-1][1] == now:
+            self._rows.pop()
+        self._log(qpu.name, qpu.calibration, now)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The log, sorted by device and time (one row per device and instant)."""
+        frame = pd.DataFrame(self._rows, columns=list(CALIBRATION_COLUMNS))
+        frame = frame.drop_duplicates(["device", "time_s"], keep="last")
+        return frame.sort_values(["device", "time_s"], kind="stable").reset_index(drop=True)

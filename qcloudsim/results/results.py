@@ -14,6 +14,7 @@ JOBS_FILE = "jobs.parquet"
 TIMELINE_FILE = "timeline.parquet"
 SUMMARY_FILE = "summary.json"
 PLOT_FILE = "summary.png"
+CALIBRATIONS_FILE = "calibrations.parquet"
 
 
 @dataclass
@@ -25,12 +26,14 @@ class Results:
         timeline: Device state intervals (see :class:`~qcloudsim.results.recorders.TimelineRecorder`).
         summary: Summary metrics (see :func:`qcloudsim.results.summary.summarize`).
         metadata: Config hash, seed, scheduler, versions, wall time.
+        calibrations: Calibration log (one row per device and change), if recorded.
     """
 
     jobs: pd.DataFrame
     timeline: pd.DataFrame
     summary: dict
     metadata: dict = field(default_factory=dict)
+    calibrations: pd.DataFrame | None = None
 
     def write(self, out_dir: str | Path, plot: bool = True) -> Path:
         """Write ``jobs.parquet``, ``timeline.parquet``, ``summary.json`` (+ ``summary.png``).
@@ -42,6 +45,8 @@ class Results:
         out.mkdir(parents=True, exist_ok=True)
         write_parquet(out / JOBS_FILE, self.jobs)
         write_parquet(out / TIMELINE_FILE, self.timeline)
+        if self.calibrations is not None:
+            write_parquet(out / CALIBRATIONS_FILE, self.calibrations)
         if plot:
             from qcloudsim.plots import plot_run_summary
 
@@ -67,4 +72,5 @@ class Results:
             timeline=pd.read_parquet(out / TIMELINE_FILE),
             summary=data["summary"],
             metadata=data["metadata"],
+            calibrations=pd.read_parquet(out / CALIBRATIONS_FILE) if (out / CALIBRATIONS_FILE).exists() else None,
         )

@@ -37,23 +37,25 @@ def device_utilization(timeline: pd.DataFrame, period_s: float) -> pd.DataFrame:
 
     Returns:
         One row per device: ``device, num_qubits, busy_s, down_s,
-        busy_fraction, qubit_fraction``.
+        calibrating_s, busy_fraction, qubit_fraction, qubit_s``.
     """
     if timeline.empty or period_s <= 0:
-        return pd.DataFrame(columns=["device", "num_qubits", "busy_s", "down_s", "busy_fraction", "qubit_fraction"])
+        return pd.DataFrame(columns=["device", "num_qubits", "busy_s", "down_s", "calibrating_s", "busy_fraction", "qubit_fraction", "qubit_s"])
     frame = timeline.assign(length=timeline["end_s"] - timeline["start_s"])
     frame["busy_len"] = frame["length"].where(frame["jobs"] > 0, 0.0)
     frame["down_len"] = frame["length"].where(frame["state"] == "down", 0.0)
+    frame["cal_len"] = frame["length"].where(frame["state"] == "calibrating", 0.0)
     frame["qubit_s"] = frame["length"] * frame["busy_qubits"]
     grouped = frame.groupby("device", sort=True).agg(
         num_qubits=("num_qubits", "first"),
         busy_s=("busy_len", "sum"),
         down_s=("down_len", "sum"),
+        calibrating_s=("cal_len", "sum"),
         qubit_s=("qubit_s", "sum"),
     )
     grouped["busy_fraction"] = grouped["busy_s"] / period_s
     grouped["qubit_fraction"] = grouped["qubit_s"] / (grouped["num_qubits"] * period_s)
-    return grouped.reset_index()[["device", "num_qubits", "busy_s", "down_s", "busy_fraction", "qubit_fraction", "qubit_s"]]
+    return grouped.reset_index()[["device", "num_qubits", "busy_s", "down_s", "calibrating_s", "busy_fraction", "qubit_fraction", "qubit_s"]]
 
 
 SLOWDOWN_FLOOR_S = 10.0
@@ -120,6 +122,8 @@ def summarize(jobs: pd.DataFrame, timeline: pd.DataFrame, end_s: float) -> dict:
         "jobs_completed": int(len(completed)),
         "jobs_rejected": int((jobs["status"] == "rejected").sum()),
         "jobs_failed": int((jobs["status"] == "failed").sum()),
+        "jobs_interrupted": int((jobs["interruptions"] > 0).sum()) if "interruptions" in jobs else 0,
+        "interruptions_total": int(jobs["interruptions"].sum()) if "interruptions" in jobs else 0,
     }
     summary.update(_stats(completed["completion_s"], "completion"))
     summary.update(_stats(completed["wait_s"], "wait"))

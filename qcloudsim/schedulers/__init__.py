@@ -8,6 +8,23 @@ from qcloudsim.schedulers.base import (
     QueueOrder,
     Scheduler,
 )
+from qcloudsim.schedulers.fairshare import FairShareOrder, FairShareScheduler, UsageLedger
+from qcloudsim.schedulers.ordering import (
+    EarliestDeadlineOrder,
+    EDFScheduler,
+    PriorityOrder,
+    PriorityScheduler,
+    ShortestJobFirstOrder,
+    SJFScheduler,
+)
+from qcloudsim.schedulers.placement import (
+    FidelityScheduler,
+    LeastLoadedPlacement,
+    LeastLoadedScheduler,
+    WeightedPlacement,
+    WeightedScheduler,
+)
+from qcloudsim.schedulers.qsra import QSRAScheduler, QuantumHRRNOrder, SpreadPlacement
 from qcloudsim.schedulers.registry import (
     UnknownSchedulerError,
     make_scheduler,
@@ -20,12 +37,29 @@ from qcloudsim.schedulers.snapshot import Assignment, Snapshot
 __all__ = [
     "Assignment",
     "BestFidelityPlacement",
+    "EDFScheduler",
+    "EarliestDeadlineOrder",
+    "FairShareOrder",
+    "FairShareScheduler",
+    "FidelityScheduler",
     "FifoOrder",
+    "LeastLoadedPlacement",
+    "LeastLoadedScheduler",
     "Placement",
     "PolicyScheduler",
+    "PriorityOrder",
+    "PriorityScheduler",
+    "QSRAScheduler",
+    "QuantumHRRNOrder",
     "QueueOrder",
+    "SJFScheduler",
     "Scheduler",
+    "ShortestJobFirstOrder",
     "Snapshot",
+    "SpreadPlacement",
+    "UsageLedger",
+    "WeightedPlacement",
+    "WeightedScheduler",
     "UnknownSchedulerError",
     "make_scheduler",
     "register",

@@ -15,9 +15,16 @@ class FCFSScheduler(PolicyScheduler):
     estimated fidelity; if no QPU can take it now, nothing behind it starts
     (strict FCFS, no backfilling) unless ``backfill=True``.
 
+    With ``multiprogramming=True`` several jobs share a QPU in disjoint
+    regions (the best free region on each device; crosstalk lowers the
+    fidelity of neighbours, see :mod:`qcloudsim.models.crosstalk`).
+
     Args:
         backfill: Let later jobs start when the head job cannot.
+        multiprogramming: Run several jobs per QPU at once.
     """
 
-    def __init__(self, backfill: bool = False) -> None:
-        super().__init__(FifoOrder(), BestFidelityPlacement(), backfill=backfill, exclusive=True)
+    def __init__(self, backfill: bool = False, multiprogramming: bool = False) -> None:
+        super().__init__(
+            FifoOrder(), BestFidelityPlacement(), backfill=backfill, exclusive=not multiprogramming
+        )

@@ -91,5 +91,15 @@ def _import_path(path: str) -> type[Scheduler]:
     return cls
 
 
+_BUILTIN_MODULES = (
+    "qcloudsim.schedulers.fcfs",
+    "qcloudsim.schedulers.ordering",
+    "qcloudsim.schedulers.fairshare",
+    "qcloudsim.schedulers.qsra",
+    "qcloudsim.schedulers.placement",
+)
+
+
 def _load_builtins() -> None:
-    importlib.import_module("qcloudsim.schedulers.fcfs")
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)

@@ -63,6 +63,7 @@ class Job:
         pinned_device: Only this device may run the job (e.g. a trace's
             recorded backend mapped onto the fleet).
         recorded: Outcome recorded in a trace, for comparison with the simulation.
+        interruptions: Times a run of this job was cut (calibration, outage).
         status: Current :class:`JobStatus`.
         start_s: Time the job started on a QPU (s).
         end_s: Time the job left the system (s).
@@ -86,6 +87,7 @@ class Job:
     service_s: float | None = None
     pinned_device: str | None = None
     recorded: RecordedOutcome | None = None
+    interruptions: int = 0
     status: JobStatus = field(default=JobStatus.PENDING)
     start_s: float = float("nan")
     end_s: float = float("nan")

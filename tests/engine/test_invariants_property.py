@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qcloudsim.engine.dynamics import CalibrationCycle, DeviceDynamics, Outages
 from qcloudsim.engine.simulation import Simulation
 from qcloudsim.models.estimator import Estimator
 from qcloudsim.results.recorders import JobRecorder, TimelineRecorder
@@ -33,27 +34,47 @@ def scenarios(draw):
         if draw(st.booleans()):
             start = draw(st.floats(0.0, 20.0))
             downtime[device.name] = [(start, start + draw(st.floats(0.5, 15.0)))]
+    dynamics = {}
+    for device in devices:
+        cycle = outages = None
+        if draw(st.booleans()):
+            cycle = CalibrationCycle(period_s=draw(st.floats(20.0, 60.0)), duration_s=draw(st.floats(1.0, 5.0)),
+                                     on_running=draw(st.sampled_from(["drain", "requeue", "fail"])))
+        if draw(st.booleans()):
+            outages = Outages(mtbf_s=draw(st.floats(10.0, 100.0)), mttr_s=draw(st.floats(1.0, 10.0)),
+                              on_running=draw(st.sampled_from(["requeue", "fail"])))
+        windows = tuple(downtime.get(device.name, ()))
+        dynamics[device.name] = DeviceDynamics(maintenance=windows, calibration=cycle, outages=outages)
     backfill = draw(st.booleans())
+    multiprogramming = draw(st.booleans())
     horizon = draw(st.one_of(st.none(), st.floats(5.0, 60.0)))
-    return devices, jobs, downtime, backfill, horizon
+    return devices, jobs, dynamics, backfill, multiprogramming, horizon
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_invariants(scenario):
-    devices, jobs, downtime, backfill, horizon = scenario
+    devices, jobs, dynamics, backfill, multiprogramming, horizon = scenario
     recorder = JobRecorder()
     timeline = TimelineRecorder(devices)
-    sim = Simulation(devices, FCFSScheduler(backfill=backfill), jobs, Estimator(),
-                     monitors=[recorder, timeline], downtime=downtime, horizon_s=horizon)
+    scheduler = FCFSScheduler(backfill=backfill, multiprogramming=multiprogramming)
+    sim = Simulation(devices, scheduler, jobs, Estimator(), monitors=[recorder, timeline],
+                     dynamics=dynamics, horizon_s=horizon)
     sim.run()
     frame = recorder.to_dataframe()
-    submitted = sum(1 for j in jobs if horizon is None or j.arrival_s <= horizon)
+    submitted = sum(1 for j in jobs if horizon is None or j.arrival_s < horizon)
     assert len(frame) == sim.submitted == submitted, "every submitted job has exactly one row"
-    check_invariants(frame, timeline.to_dataframe(), downtime)
+    table = timeline.to_dataframe()
+    unavailable = {
+        name: [tuple(r) for r in group[["start_s", "end_s"]].to_numpy().tolist()]
+        for name, group in table[table["state"].isin(["down", "calibrating"])].groupby("device")
+    }
+    check_invariants(frame, table, unavailable)
     largest = max(d.num_qubits for d in devices)
     too_big = frame[frame["num_qubits"] > largest]
     assert (too_big["status"] == "rejected").all()
     if horizon is None:
         fits = frame[frame["num_qubits"] <= largest]
-        assert (fits["status"] == "completed").all()
+        assert fits["status"].isin(["completed", "rejected", "failed"]).all()
+        cut = fits[fits["status"] == "failed"]
+        assert cut["reason"].str.startswith("interrupted by").all()

@@ -1,0 +1,271 @@
+"""IBM-style fair-share scheduling.
+
+Source: IBM Quantum documentation, "Fair-share scheduler"
+(https://quantum.cloud.ibm.com/docs/guides/fair-share-scheduler) and
+"Set instance allocation limits": every instance has an allocation; QPU
+time used is accounted over a rolling window (28 days); the next job comes
+from the instance whose usage is smallest relative to its allocation, and
+jobs of one instance run in submission order. The classic documentation
+describes the hierarchy hub → group → project with shares assigned at each
+level; this module models two levels.
+
+Choices made here (documented in ``docs/schedulers.md``):
+
+* **Hierarchy.** ``Job.group`` is read as a path ``"group/project"``, split
+  on the first ``"/"`` (``"physics/alpha"`` → group ``physics``, project
+  ``alpha``; a plain ``"physics"`` is project ``""`` of ``physics``). The
+  next job comes from the group with the smallest ``usage / share`` among
+  groups with waiting jobs, then from that group's project with the
+  smallest ``usage / share``, then the oldest job of that project.
+  Ties go to the group (project) whose oldest waiting job arrived first,
+  so with no usage at all the order is FIFO.
+* **Allocations.** ``allocations`` maps ``"group"`` to its share among
+  groups and ``"group/project"`` to its share among its group's projects.
+  Shares are relative weights (only ratios matter); names not listed get
+  ``default_share``.
+* **Accounting.** Usage is charged when the scheduler assigns a job, with
+  the snapshot's runtime estimate for the chosen device and qubits (the
+  engine charges exactly that time, so the estimate is the true QPU time
+  unless a run is cut at the horizon). A charge leaves the window
+  ``window_s`` after it was made (a charge made at ``t`` counts while
+  ``now - t < window_s``), kept in a deque, so expiry is amortised O(1).
+  Usage within a round is updated after each assignment, so one round can
+  interleave groups.
+* **State.** The scheduler is pure over snapshots apart from this ledger,
+  which :meth:`FairShareScheduler.reset` clears before each run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+
+from qcloudsim.schedulers.base import BestFidelityPlacement, PolicyScheduler, QueueOrder
+from qcloudsim.schedulers.registry import register
+from qcloudsim.schedulers.snapshot import Assignment, Snapshot
+from qcloudsim.workload.job import Job
+
+DAY_S = 86_400.0
+"""Seconds per day."""
+
+
+def split_group(path: str) -> tuple[str, str]:
+    """``"group/project"`` → ``("group", "project")``; ``"group"`` → ``("group", "")``."""
+    group, _, project = path.partition("/")
+    return group, project
+
+
+class UsageLedger:
+    """QPU time charged per group and project over a rolling window.
+
+    Args:
+        window_s: Length of the rolling window (s, > 0; ``inf`` never forgets).
+    """
+
+    def __init__(self, window_s: float) -> None:
+        self.window_s = window_s
+        self._charges: deque[tuple[float, str, str, float]] = deque()
+        self._group: dict[str, float] = {}
+        self._project: dict[tuple[str, str], float] = {}
+        self._count: dict[str, int] = {}
+
+    def clear(self) -> None:
+        """Forget all charges."""
+        self._charges.clear()
+        self._group.clear()
+        self._project.clear()
+        self._count.clear()
+
+    def charge(self, now: float, group: str, project: str, seconds: float) -> None:
+        """Charge ``seconds`` of QPU time to ``group/project`` at time ``now``."""
+        self._charges.append((now, group, project, seconds))
+        self._group[group] = self._group.get(group, 0.0) + seconds
+        self._project[(group, project)] = self._project.get((group, project), 0.0) + seconds
+        self._count[group] = self._count.get(group, 0) + 1
+
+    def expire(self, now: float) -> None:
+        """Drop charges made at or before ``now - window_s``."""
+        charges, horizon = self._charges, now - self.window_s
+        while charges and charges[0][0] <= horizon:
+            _, group, project, seconds = charges.popleft()
+            self._count[group] -= 1
+            if self._count[group] == 0:
+                # exact zero instead of accumulated rounding error
+                del self._count[group]
+                self._group.pop(group, None)
+                for key in [k for k in self._project if k[0] == group]:
+                    del self._project[key]
+            else:
+                self._group[group] -= seconds
+                self._project[(group, project)] -= seconds
+
+    def group_usage(self, group: str) -> float:
+        """Charged QPU time of ``group`` in the window (s)."""
+        return self._group.get(group, 0.0)
+
+    def project_usage(self, group: str, project: str) -> float:
+        """Charged QPU time of ``group/project`` in the window (s)."""
+        return self._project.get((group, project), 0.0)
+
+    def by_group(self) -> dict[str, float]:
+        """Usage per group (groups with charges in the window only)."""
+        return {g: max(0.0, u) for g, u in sorted(self._group.items())}
+
+
+class FairShareOrder(QueueOrder):
+    """Hierarchical fair-share order over a :class:`UsageLedger`.
+
+    The order is re-evaluated after every job it yields, so charges made by
+    the scheduler between two jobs (same round) are seen. Per round:
+    ``O(Q)`` to bucket the queue by group and project, then
+    ``O(G + P)`` per job considered (``G`` groups, ``P`` projects of the
+    chosen group with waiting jobs).
+
+    Args:
+        ledger: Usage accounting (shared with the scheduler that charges it).
+        allocations: ``{"group": share, "group/project": share}``.
+        default_share: Share of names not in ``allocations``.
+    """
+
+    def __init__(self, ledger: UsageLedger, allocations: Mapping[str, float], default_share: float) -> None:
+        self.ledger = ledger
+        self.allocations = dict(allocations)
+        self.default_share = default_share
+
+    def share(self, path: str) -> float:
+        """Share of ``"group"`` or ``"group/project"``."""
+        return self.allocations.get(path, self.default_share)
+
+    def order(self, snapshot: Snapshot) -> Iterator[Job]:
+        # group -> project -> deque of (arrival sequence, job), FIFO
+        buckets: dict[str, dict[str, deque[tuple[int, Job]]]] = {}
+        for seq, job in enumerate(snapshot.queue):
+            group, project = split_group(job.group)
+            buckets.setdefault(group, {}).setdefault(project, deque()).append((seq, job))
+        ledger = self.ledger
+        while buckets:
+            group = min(
+                buckets,
+                key=lambda g: (ledger.group_usage(g) / self.share(g), _oldest(buckets[g])),
+            )
+            projects = buckets[group]
+            project = min(
+                projects,
+                key=lambda p: (
+                    ledger.project_usage(group, p) / self.share(f"{group}/{p}" if p else group),
+                    projects[p][0][0],
+                ),
+            )
+            jobs = projects[project]
+            yield jobs.popleft()[1]
+            if not jobs:
+                del projects[project]
+                if not projects:
+                    del buckets[group]
+
+
+def _oldest(projects: dict[str, deque[tuple[int, Job]]]) -> int:
+    return min(jobs[0][0] for jobs in projects.values())
+
+
+@register("fairshare")
+class FairShareScheduler(PolicyScheduler):
+    """Fair share of QPU time between groups (and projects), IBM Quantum style.
+
+    Next job: from the group with the smallest ``usage / share`` over the
+    rolling window, then the project with the smallest ratio in that group,
+    FIFO within a project; placed on the best-fidelity QPU that can start
+    it. See the module doc for the accounting and the hierarchy.
+
+    Source: IBM Quantum documentation, "Fair-share scheduler" (28-day
+    rolling window, usage relative to allocation, hub/group/project).
+
+    Args:
+        allocations: ``{"group": share, "group/project": share}``; shares > 0.
+        default_share: Share of groups and projects not listed (> 0).
+        window_s: Rolling accounting window (s, > 0); 28 days by default.
+        backfill: Let later jobs start when the chosen one cannot (default
+            true: IBM keeps one queue per QPU, so a job waiting for one QPU
+            never holds back another QPU).
+
+    Raises:
+        ValueError: For a non-positive or non-finite share or window.
+    """
+
+    def __init__(
+        self,
+        allocations: Mapping[str, float] | None = None,
+        default_share: float = 1.0,
+        window_s: float = 28 * DAY_S,
+        backfill: bool = True,
+    ) -> None:
+        allocations = dict(allocations or {})
+        for path, share in allocations.items():
+            if not isinstance(path, str) or not path or path.count("/") > 1 or path.endswith("/"):
+                raise ValueError(
+                    f"fairshare: allocation key {path!r} must be 'group' or 'group/project'"
+                )
+            _check_positive(f"allocations[{path!r}]", share)
+        _check_positive("default_share", default_share)
+        if not (isinstance(window_s, int | float) and window_s > 0):
+            raise ValueError(f"fairshare: window_s must be a number > 0 (seconds), got {window_s!r}")
+        self.window_s = float(window_s)
+        self.ledger = UsageLedger(self.window_s)
+        order = FairShareOrder(self.ledger, {k: float(v) for k, v in allocations.items()}, float(default_share))
+        super().__init__(order, BestFidelityPlacement(), backfill=backfill, exclusive=True)
+        self.fair_order = order
+
+    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
+        """Clear the usage ledger (called by the engine before each run)."""
+        self.ledger.clear()
+
+    def usage_by_group(self, now: float) -> dict[str, float]:
+        """QPU time (s) charged per group within the window ending at ``now``.
+
+        Expires charges older than the window first (time only moves forward
+        in a run, so this is safe to call from a monitor).
+        """
+        self.ledger.expire(now)
+        return self.ledger.by_group()
+
+    def decide(self, snapshot: Snapshot) -> list[Assignment]:
+        self.ledger.expire(snapshot.now)
+        decisions: list[Assignment] = []
+        if not any(d.available for d in snapshot.devices):
+            return decisions
+        for job in self.order_policy.order(snapshot):
+            assignment = self.placement.place(job, snapshot)
+            if assignment is None:
+                if self.backfill and snapshot.has_capacity():
+                    continue
+                break
+            snapshot.claim(assignment)
+            decisions.append(assignment)
+            self._charge(assignment, snapshot)
+        return decisions
+
+    def _charge(self, assignment: Assignment, snapshot: Snapshot) -> None:
+        job = assignment.job
+        device = snapshot.device(assignment.device)
+        estimate = snapshot.estimate(job, device, assignment.qubits)
+        seconds = job.service_s if estimate is None else snapshot.runtime_s(job, estimate)
+        group, project = split_group(job.group)
+        self.ledger.charge(snapshot.now, group, project, float(seconds or 0.0))
+
+    def describe(self) -> dict:
+        return {
+            **super().describe(),
+            "allocations": dict(self.fair_order.allocations),
+            "default_share": self.fair_order.default_share,
+            "window_s": self.window_s,
+        }
+
+
+def _check_positive(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+        value > 0 and math.isfinite(value)
+    ):
+        raise ValueError(f"fairshare: {name} must be a finite number > 0, got {value!r}")
