@@ -134,6 +134,7 @@ def build_estimator(config: ExperimentConfig) -> Estimator:
         RuntimeParams(per_job_overhead_s=runtime.per_job_overhead_s, rep_delay_s=runtime.rep_delay_s),
         FidelityParams(idle_decoherence=fidelity.idle_decoherence, routing=fidelity.routing),
         crosstalk=CrosstalkParams(enabled=config.models.crosstalk.enabled, kappa=config.models.crosstalk.kappa),
+        mode=fidelity.mode,
     )
 
 

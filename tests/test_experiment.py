@@ -72,3 +72,17 @@ def test_optional_columns_only_when_used():
     frame = mixed.to_dataframe()
     assert frame["recorded_run_s"].isna().tolist() == [True, False]
     assert frame.loc[1, "recorded_device"] == "ibm_x" and frame["recorded_device"].isna()[0]
+
+
+def test_exact_fidelity_mode_runs_and_differs_from_analytic():
+    data_cfg = small_config(workload={
+        "jobs": 6, "arrivals": {"process": "poisson", "rate_per_s": 0.5}, "shots": 100,
+        "mix": [{"family": "qft", "qubits": [3, 4]}],
+    })
+    exact_cfg = data_cfg.model_copy(update={"models": data_cfg.models.model_copy(
+        update={"fidelity": data_cfg.models.fidelity.model_copy(update={"mode": "exact"})})})
+    analytic, exact = run(data_cfg), run(exact_cfg)
+    done = exact.jobs["status"] == "completed"
+    assert done.all()
+    assert ((exact.jobs["fidelity"] > 0) & (exact.jobs["fidelity"] <= 1)).all()
+    assert not analytic.jobs["fidelity"].equals(exact.jobs["fidelity"])

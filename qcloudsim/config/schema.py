@@ -283,10 +283,15 @@ class RuntimeModelConfig(Strict):
 
 
 class FidelityModelConfig(Strict):
-    """Fidelity model switches (see :mod:`qcloudsim.models.fidelity`)."""
+    """Fidelity model switches (see :mod:`qcloudsim.models.fidelity`).
+
+    ``mode: exact`` transpiles each circuit onto its allocated qubits
+    (:mod:`qcloudsim.models.exact`; needs circuits from families or QASM).
+    """
 
     idle_decoherence: bool = True
     routing: bool = True
+    mode: Literal["analytic", "exact"] = "analytic"
 
 
 class CrosstalkConfig(Strict):

@@ -175,16 +175,15 @@ class DeviceDynamics:
         return self._windows
 
     def longest_run_s(self) -> float:
-        """Longest job that can always be started between planned, drained downtimes (s)."""
-        gap = math.inf
+        """Longest job that is sure to find a slot between drained downtimes (s).
+
+        Only a recurring calibration cycle limits it: maintenance windows and
+        a recorded history are finite, so a long job waits for the end of
+        the last one at worst.
+        """
         if self.calibration is not None and self.calibration.on_running == "drain":
-            gap = min(gap, self.calibration.shortest_gap_s)
-        if self.history is not None and self.history.on_running == "drain" and self.history.downtime_s > 0:
-            times = [0.0, *self.history.switch_times()]
-            gaps = [b - a - self.history.downtime_s for a, b in zip(times, times[1:], strict=False)]
-            if gaps:
-                gap = min(gap, max(min(gaps), 0.0))
-        return gap
+            return self.calibration.shortest_gap_s
+        return math.inf
 
     def is_static(self) -> bool:
         """True when nothing changes over time."""

@@ -350,7 +350,7 @@ class Simulation:
             raise SchedulingError(f"assignment of job {job.id} names qubits outside {qpu.name}")
         if len(qubits) > 1 and not self.estimator.stats(qpu.calibration, qubits).connected:
             raise SchedulingError(f"qubits {qubits} of job {job.id} are not connected on {qpu.name}")
-        estimate = self.estimator.estimate(job.profile, qpu.calibration, qubits, qpu.device.rep_delay_s)
+        estimate = self.estimator.estimate(job.profile, qpu.calibration, qubits, qpu.device.rep_delay_s, qpu.device)
         if job.service_s is not None:
             runtime = job.service_s
         else:

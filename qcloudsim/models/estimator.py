@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.devices.calibration import Calibration
+from qcloudsim.devices.device import Device
 from qcloudsim.models.crosstalk import CrosstalkParams, crosstalk_log_fid_2q, halo
 from qcloudsim.models.fidelity import FidelityParams, estimate_fidelity
 from qcloudsim.models.placement import Region, adjacency, ranked_regions, select_region
@@ -54,6 +55,12 @@ class Estimator:
         fidelity: Fidelity model switches (defaults if ``None``).
         max_entries: Bound of each cache.
         crosstalk: Crosstalk model for jobs sharing a device (defaults if ``None``).
+        mode: ``"analytic"`` (default) or ``"exact"``: transpile the circuit
+            onto the region with qiskit and score the transpiled gates
+            (:mod:`qcloudsim.models.exact`; cached per circuit, region and
+            calibration). Exact mode applies to profiles whose circuit can be
+            rebuilt (benchmark families, QASM files) when the device is
+            given; other jobs fall back to the analytic model.
     """
 
     def __init__(
@@ -62,7 +69,12 @@ class Estimator:
         fidelity: FidelityParams | None = None,
         max_entries: int = 200_000,
         crosstalk: CrosstalkParams | None = None,
+        mode: str = "analytic",
     ) -> None:
+        if mode not in ("analytic", "exact"):
+            raise ValueError(f"fidelity mode must be 'analytic' or 'exact', got {mode!r}")
+        self.mode = mode
+        self._circuits: dict[str, object] = {}
         self.runtime_params = runtime or RuntimeParams()
         self.fidelity_params = fidelity or FidelityParams()
         self.crosstalk_params = crosstalk or CrosstalkParams()
@@ -137,9 +149,17 @@ class Estimator:
         return stats
 
     def estimate(
-        self, profile: CircuitProfile, calibration: Calibration, region: Region, rep_delay_s: float
+        self,
+        profile: CircuitProfile,
+        calibration: Calibration,
+        region: Region,
+        rep_delay_s: float,
+        device: Device | None = None,
     ) -> Estimate:
-        """Runtime and fidelity of ``profile`` on ``region`` (cached)."""
+        """Runtime and fidelity of ``profile`` on ``region`` (cached).
+
+        ``device`` is needed only by the exact mode.
+        """
         key = (profile.key, calibration.version, region, rep_delay_s)
         try:
             return self._estimates[key]
@@ -147,6 +167,11 @@ class Estimator:
             pass
         if len(self._estimates) >= self.max_entries:
             self._estimates.clear()
+        if self.mode == "exact" and device is not None:
+            exact = self._exact(profile, calibration, region, rep_delay_s, device)
+            if exact is not None:
+                self._estimates[key] = exact
+                return exact
         stats = self.stats(calibration, region)
         swaps = estimated_swaps(profile, stats) if self.fidelity_params.routing else 0
         circuit_s = circuit_duration_s(profile, stats, swaps)
@@ -155,6 +180,22 @@ class Estimator:
         fidelity = estimate_fidelity(profile, stats, circuit_s, swaps, self.fidelity_params)
         result = self._estimates[key] = Estimate(region, circuit_s, shot_s, swaps, fidelity)
         return result
+
+    def _exact(
+        self, profile: CircuitProfile, calibration: Calibration, region: Region, rep_delay_s: float, device: Device
+    ) -> Estimate | None:
+        from qcloudsim.models.exact import circuit_for_profile, exact_estimate
+
+        if profile.key not in self._circuits:
+            self._circuits[profile.key] = circuit_for_profile(profile)
+        circuit = self._circuits[profile.key]
+        if circuit is None:
+            return None
+        result = exact_estimate(circuit, device, region, calibration)
+        rep = self.runtime_params.rep_delay_s
+        swaps = max(0, (result.num_2q - profile.num_2q_gates) // 3)
+        shot_s = shot_duration_s(result.circuit_s, rep_delay_s if rep is None else rep)
+        return Estimate(region, result.circuit_s, shot_s, swaps, result.fidelity)
 
     def with_crosstalk(
         self,

@@ -165,7 +165,7 @@ class Snapshot:
             if region is None:
                 return None
         return self.estimator.estimate(
-            job.profile, device.calibration, region, device.device.rep_delay_s
+            job.profile, device.calibration, region, device.device.rep_delay_s, device.device
         )
 
     def runtime_s(self, job: Job, estimate: Estimate) -> float:

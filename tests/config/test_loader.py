@@ -106,3 +106,27 @@ def test_qasm_path_resolved_relative_to_config(tmp_path):
     data["workload"]["mix"] = [{"qasm": "bell.qasm"}]
     config = load_config(write(tmp_path, data))
     assert Path(config.workload.mix[0].qasm) == tmp_path / "bell.qasm"
+
+
+def test_device_dynamics_keys_validate(tmp_path):
+    data = small_config_data()
+    data["fleet"][0] = {"catalog": "ibm_perth", "calibration": {"period_s": 100, "duration_s": 60, "jitter_s": 30},
+                        "outages": {"mtbf_s": 10, "mttr_s": 1, "on_running": "drain"}}
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, data))
+    message = str(err.value)
+    assert "field 'fleet.0.calibration'" in message and "must be shorter than period_s" in message
+    assert "field 'fleet.0.outages.on_running'" in message and "'requeue' or 'fail'" in message
+
+
+def test_device_dynamics_run_end_to_end(tmp_path):
+    from qcloudsim.experiment import run
+
+    data = small_config_data()
+    data["fleet"][0] = {"catalog": "ibm_perth", "calibration": {"period_s": 40, "duration_s": 5, "on_running": "requeue"},
+                        "drift": {"step_s": 10}, "outages": {"mtbf_s": 30, "mttr_s": 3}}
+    data["scheduler"] = {"name": "fcfs", "params": {"multiprogramming": True}}
+    results = run(load_config(write(tmp_path, data)))
+    assert results.summary["jobs_submitted"] == 60
+    assert set(results.timeline["state"]) >= {"calibrating", "down"}
+    assert (results.calibrations["device"] == "ibm_perth").sum() > 3
