@@ -45,7 +45,7 @@ def print_summary(summary: dict) -> None:
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key, value in summary.items():
-        if key != "devices":
+        if key not in ("devices", "recorded_vs_simulated", "trace_skip_examples"):
             table.add_row(key, _fmt(value))
     console.print(table)
     devices = Table(title="Devices", show_header=True)
@@ -113,6 +113,7 @@ def run(
         fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
     if not quiet:
         print_summary(results.summary)
+        print_recorded(results.summary)
         console.print(f"results written to [bold]{target}[/]")
     else:
         console.print(str(target))
@@ -138,6 +139,88 @@ def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str |
     console.print(
         f"{outcome.computed} runs computed, {outcome.reused} reused; results written to [bold]{target}[/]"
     )
+
+
+def print_recorded(summary: dict) -> None:
+    """Simulated vs recorded queue and run times, when the trace recorded them."""
+    comparison = summary.get("recorded_vs_simulated")
+    if not comparison:
+        return
+    table = Table(title="Simulated vs recorded", show_header=True)
+    for column in ("quantity", "jobs", "median rel. error", "Pearson", "Spearman"):
+        table.add_column(column, justify="right" if column != "quantity" else "left")
+    for quantity, values in comparison.items():
+        table.add_row(
+            quantity, _fmt(values.get("n")), _fmt(values.get("median_rel_error")),
+            _fmt(values.get("pearson")), _fmt(values.get("spearman")),
+        )
+    console.print(table)
+
+
+@app.command()
+def replay(
+    trace: Annotated[Path, typer.Argument(help="Trace file (canonical CSV/Parquet, IBM export, SWF, QASM list).")],
+    fleet: Annotated[str, typer.Option("--fleet", "-f", help="Comma-separated catalog devices.")] = "ibm_brisbane,ibm_torino,ibm_kyiv",
+    scheduler: Annotated[str, typer.Option("--scheduler", help="Scheduler name or 'package.module:Class'.")] = "fcfs",
+    fmt: Annotated[str, typer.Option("--format", help="auto, canonical, ibm, swf or qasm_list.")] = "auto",
+    runtime: Annotated[str, typer.Option("--runtime", help="'model' or 'recorded' service times.")] = "model",
+    time_scale: Annotated[float, typer.Option("--time-scale", help="Multiply arrival times (< 1 compresses).")] = 1.0,
+    load_scale: Annotated[float, typer.Option("--load-scale", help="Job multiplier (< 1 thins, > 1 copies).")] = 1.0,
+    start: Annotated[float | None, typer.Option("--start", help="Window start, trace seconds.")] = None,
+    end: Annotated[float | None, typer.Option("--end", help="Window end, trace seconds.")] = None,
+    user: Annotated[list[str] | None, typer.Option("--user", help="Keep only this user (repeatable).")] = None,
+    map_device: Annotated[list[str] | None, typer.Option("--map-device", help="TRACE_BACKEND=FLEET_DEVICE (repeatable).")] = None,
+    on_error: Annotated[str, typer.Option("--on-error", help="'raise' or 'skip' bad rows.")] = "raise",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (default results/replay_<trace>).")] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", min=0)] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Replay a production trace on a fleet (the same as a config with workload.trace)."""
+    from pydantic import ValidationError
+
+    from qcloudsim.config.loader import clean_loc
+    from qcloudsim.config.schema import ExperimentConfig
+    from qcloudsim.experiment import run as run_experiment
+    from qcloudsim.traces.table import TraceError
+
+    mapping = {}
+    for item in map_device or []:
+        backend, sep, device = item.partition("=")
+        if not sep or not backend or not device:
+            fail(f"--map-device takes TRACE_BACKEND=FLEET_DEVICE, got {item!r}")
+        mapping[backend] = device
+    name = "replay_" + "".join(c if c.isalnum() or c in "-_." else "_" for c in trace.name.split(".")[0])
+    data = {
+        "name": name,
+        "seed": seed,
+        "fleet": [d.strip() for d in fleet.split(",") if d.strip()],
+        "scheduler": {"name": scheduler},
+        "workload": {"trace": {
+            "path": str(trace), "format": fmt, "runtime": runtime, "time_scale": time_scale,
+            "load_scale": load_scale, "start_s": start, "end_s": end, "users": user or None,
+            "device_map": mapping, "on_error": on_error,
+        }},
+    }
+    try:
+        cfg = ExperimentConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in clean_loc(tuple(e['loc'])))}: {e['msg']}" for e in exc.errors(include_url=False)]
+        fail("; ".join(problems).replace("workload.trace.", "--").replace("Value error, ", ""))
+    try:
+        results = run_experiment(cfg, progress=not quiet)
+    except (TraceError, ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    target = out or Path("results") / name
+    try:
+        results.write(target)
+    except OSError as exc:
+        fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
+    if quiet:
+        console.print(str(target))
+        return
+    print_summary(results.summary)
+    print_recorded(results.summary)
+    console.print(f"results written to [bold]{target}[/]")
 
 
 @app.command()

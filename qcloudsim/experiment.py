@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 
 from qcloudsim.circuits.profile import CircuitProfile
@@ -19,6 +20,11 @@ from qcloudsim.config.schema import (
     CustomDevice,
     ExperimentConfig,
     MixEntryConfig,
+    MmppArrivals,
+    PoissonArrivals,
+    TraceConfig,
+    TraceWorkloadConfig,
+    WorkloadConfig,
     fleet_name,
 )
 from qcloudsim.devices.device import Device
@@ -108,9 +114,70 @@ def _family(name: str, size: int) -> CircuitProfile:
     return family_profile(name, size)
 
 
-def build_workload(config: ExperimentConfig, streams: SeedStreams) -> Iterator[Job]:
-    """The job stream of the config (lazy)."""
-    workload = config.workload
+@dataclass
+class WorkloadSource:
+    """A lazy job stream and, after the run, what its source reports.
+
+    Attributes:
+        jobs: Jobs in arrival order.
+        report: Called after the run: a dict for the summary (trace rows
+            read and skipped by reason; empty for synthetic workloads).
+    """
+
+    jobs: Iterator[Job]
+    report: Callable[[], dict]
+
+
+def build_workload(config: ExperimentConfig, streams: SeedStreams) -> WorkloadSource:
+    """The job stream of the config (lazy): synthetic or replayed from a trace."""
+    if isinstance(config.workload, TraceWorkloadConfig):
+        return _trace_workload(config.workload.trace, streams)
+    return WorkloadSource(_synthetic_jobs(config.workload, streams), dict)
+
+
+def open_trace(trace: TraceConfig):
+    """A reader of canonical chunks for the configured trace format."""
+    from qcloudsim.traces import ibm, qasm_list, swf, table
+
+    fmt = trace.resolved_format()
+    if fmt == "canonical":
+        return table.read_table(trace.path, on_error=trace.on_error, units=trace.units or None)
+    if fmt == "ibm":
+        return ibm.read_ibm(trace.path, mapping=trace.mapping or None, units=trace.units or None, on_error=trace.on_error)
+    if fmt == "swf":
+        return swf.read_swf(trace.path, swf.SwfMapping(**trace.swf.model_dump()), on_error=trace.on_error)
+    return qasm_list.read_qasm_list(trace.path, on_error=trace.on_error)
+
+
+def _trace_workload(trace: TraceConfig, streams: SeedStreams) -> WorkloadSource:
+    from qcloudsim.traces.replay import ReplayOptions, jobs_from_table
+    from qcloudsim.traces.table import SkipReport
+
+    reader = open_trace(trace)
+    options = ReplayOptions(
+        start_s=trace.start_s, end_s=trace.end_s, time_scale=trace.time_scale, load_scale=trace.load_scale,
+        jitter_s=trace.jitter_s, users=frozenset(trace.users) if trace.users else None,
+        device_map=dict(trace.device_map), runtime=trace.runtime, default_shots=trace.default_shots,
+        on_error=trace.on_error,
+    )
+    replay_report = SkipReport(path=str(trace.path))
+    jobs = jobs_from_table(reader, options, streams, report=replay_report, path=str(trace.path))
+
+    def report() -> dict:
+        skipped = dict(reader.report.counts)
+        for reason, count in replay_report.counts.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+        return {
+            "trace_rows_read": reader.report.rows,
+            "trace_rows_skipped": sum(skipped.values()),
+            "trace_skipped_by_reason": skipped,
+            "trace_skip_examples": (reader.report.examples + replay_report.examples)[:10],
+        }
+
+    return WorkloadSource(jobs, report)
+
+
+def _synthetic_jobs(workload: WorkloadConfig, streams: SeedStreams) -> Iterator[Job]:
     mix = []
     for entry in workload.mix:
         sizes, profile_for = _profile_source(entry)
@@ -118,12 +185,41 @@ def build_workload(config: ExperimentConfig, streams: SeedStreams) -> Iterator[J
     shots = workload.shots if isinstance(workload.shots, list) else [workload.shots]
     circuits = workload.circuits if isinstance(workload.circuits, list) else [workload.circuits]
     users = [UserSpec(u.name, u.group, u.weight) for u in workload.users]
-    return poisson_jobs(
-        workload.jobs, workload.arrivals.rate_per_s, mix, shots, circuits, users, streams,
-        priorities=workload.priorities,
-        deadline_slack_s=workload.deadline_slack_s,
-        deadline_fraction=workload.deadline_fraction,
-    )
+    arrivals = workload.arrivals
+    if isinstance(arrivals, PoissonArrivals):
+        return poisson_jobs(
+            workload.jobs, arrivals.rate_per_s, mix, shots, circuits, users, streams,
+            priorities=workload.priorities,
+            deadline_slack_s=workload.deadline_slack_s,
+            deadline_fraction=workload.deadline_fraction,
+        )
+    from qcloudsim.workload.generators import diurnal_times, job_stream, mmpp_times
+
+    if isinstance(arrivals, MmppArrivals):
+        times = mmpp_times(arrivals.rates_per_s, arrivals.mean_sojourn_s, streams, count=workload.jobs)
+    else:
+        times = diurnal_times(
+            arrivals.base_rate_per_s, streams, hourly=arrivals.hourly, weekly=arrivals.weekly, count=workload.jobs
+        )
+    jobs = job_stream(times, mix, shots, circuits, users, streams, count=workload.jobs)
+    return _with_priorities_and_deadlines(jobs, workload, streams)
+
+
+def _with_priorities_and_deadlines(jobs: Iterator[Job], workload: WorkloadConfig, streams: SeedStreams) -> Iterator[Job]:
+    """Draw priorities and deadlines as :func:`poisson_jobs` does (stream ``deadlines``)."""
+    if len(workload.priorities) == 1 and workload.deadline_slack_s is None:
+        for job in jobs:
+            job.priority = workload.priorities[0]
+            yield job
+        return
+    rng = streams.generator("deadlines")
+    for job in jobs:
+        job.priority = int(workload.priorities[int(rng.integers(0, len(workload.priorities)))])
+        if workload.deadline_slack_s is not None:
+            slack = float(rng.uniform(*workload.deadline_slack_s))
+            if rng.random() < workload.deadline_fraction:
+                job.deadline_s = job.arrival_s + slack
+        yield job
 
 
 def build_estimator(config: ExperimentConfig) -> Estimator:
@@ -158,12 +254,14 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     calibrations = CalibrationRecorder(devices)
     monitors: list = [jobs_recorder, timeline, calibrations]
     if progress:
-        monitors.append(ProgressMonitor(total=config.workload.jobs, description=config.name))
+        total = config.workload.jobs if isinstance(config.workload, WorkloadConfig) else None
+        monitors.append(ProgressMonitor(total=total, description=config.name))
     started = time.perf_counter()
+    workload = build_workload(config, streams)
     sim = Simulation(
         devices,
         scheduler,
-        build_workload(config, streams),
+        workload.jobs,
         estimator=build_estimator(config),
         monitors=monitors,
         horizon_s=config.horizon_s,
@@ -175,6 +273,11 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     jobs = jobs_recorder.to_dataframe()
     timeline_frame = timeline.to_dataframe()
     summary = summarize(jobs, timeline_frame, sim.now)
+    summary.update(workload.report())
+    if "recorded_run_s" in jobs:
+        from qcloudsim.traces.replay import compare_recorded
+
+        summary["recorded_vs_simulated"] = compare_recorded(jobs)
     metadata = {
         "name": config.name,
         "config_hash": config.digest(),

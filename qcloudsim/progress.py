@@ -15,13 +15,13 @@ class ProgressMonitor(Monitor):
     """Counts jobs leaving the system on a tqdm bar (updated every ``every`` jobs).
 
     Args:
-        total: Expected number of jobs.
+        total: Expected number of jobs (``None`` if unknown, e.g. a trace).
         description: Bar label.
         every: Jobs between bar refreshes (keeps the per-job cost tiny).
         disable: ``None`` shows the bar only on a terminal.
     """
 
-    def __init__(self, total: int, description: str = "jobs", every: int = 256, disable: bool | None = None) -> None:
+    def __init__(self, total: int | None, description: str = "jobs", every: int = 256, disable: bool | None = None) -> None:
         if disable is None:
             disable = not sys.stderr.isatty()
         self._bar = tqdm(total=total, desc=description, unit="job", disable=disable, leave=False)

@@ -49,7 +49,11 @@ class CircuitFileError(ValueError):
         line: 1-based line reported by the parser, or ``None``.
     """
 
-    def __init__(self, path: str | os.PathLike[str], detail: str, line: int | None = None):
+    def __init__(self, path: str | os.PathLike[str], detail: str | None = None, line: int | None = None):
+        if detail is None:  # rebuilt from its message (SimPy re-raises process errors so)
+            self.path, self.line = "", None
+            super().__init__(str(path))
+            return
         self.path = str(path)
         self.line = line
         where = f"{self.path}, line {line}" if line is not None else self.path

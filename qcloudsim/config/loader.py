@@ -66,6 +66,11 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Ex
 
 
 def _resolve_paths(data: dict, base: Path) -> None:
+    workload = data.get("workload")
+    trace = workload.get("trace") if isinstance(workload, dict) else None
+    if isinstance(trace, dict) and isinstance(trace.get("path"), str):
+        path = Path(trace["path"])
+        trace["path"] = str(path if path.is_absolute() else base / path)
     fleet = data.get("fleet")
     if isinstance(fleet, list):
         for entry in fleet:
@@ -102,10 +107,10 @@ def _line_map(node: yaml.Node | None) -> dict[Loc, int]:
     return lines
 
 
-_UNION_TAGS = {"catalog-device", "custom-device", "str", "int", "list[int]", "tuple[int, int]", "function-after[_one_source(), MixEntryConfig]"}
+_UNION_TAGS = {"catalog-device", "custom-device", "synthetic", "trace", "poisson", "mmpp", "diurnal", "str", "int", "list[int]", "tuple[int, int]", "function-after[_one_source(), MixEntryConfig]"}
 
 
-def _clean_loc(loc: Loc) -> Loc:
+def clean_loc(loc: Loc) -> Loc:
     """Drop pydantic's union/tag markers from an error location."""
     return tuple(
         part for part in loc
@@ -118,7 +123,7 @@ def format_validation_error(exc: ValidationError, path: Path, lines: dict[Loc, i
     seen: set[str] = set()
     out: list[str] = []
     for error in exc.errors(include_url=False):
-        loc = _clean_loc(tuple(error["loc"]))
+        loc = clean_loc(tuple(error["loc"]))
         field = ".".join(str(p) for p in loc) or "(top level)"
         line = _nearest_line(loc, lines)
         message = _message(error, loc)

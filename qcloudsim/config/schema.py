@@ -178,6 +178,119 @@ class PoissonArrivals(Strict):
     rate_per_s: PositiveFloat
 
 
+class MmppArrivals(Strict):
+    """Bursty arrivals: a Markov-modulated Poisson process (see :func:`qcloudsim.workload.generators.mmpp_times`).
+
+    Attributes:
+        process: ``mmpp``.
+        rates_per_s: Arrival rate in each state (1/s).
+        mean_sojourn_s: Mean time spent in each state (s).
+    """
+
+    process: Literal["mmpp"]
+    rates_per_s: Annotated[list[NonNegativeFloat], Field(min_length=2)]
+    mean_sojourn_s: Annotated[list[PositiveFloat], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _same_length(self) -> MmppArrivals:
+        if len(self.rates_per_s) != len(self.mean_sojourn_s):
+            raise ValueError("rates_per_s and mean_sojourn_s need one value per state")
+        if not any(r > 0 for r in self.rates_per_s):
+            raise ValueError("at least one state needs a rate > 0")
+        return self
+
+
+class DiurnalArrivals(Strict):
+    """Daily/weekly cycles: a non-homogeneous Poisson process (see :func:`qcloudsim.workload.generators.diurnal_times`).
+
+    Attributes:
+        process: ``diurnal``.
+        base_rate_per_s: Mean rate (1/s) scaled by the profiles.
+        hourly: 24 relative weights, one per hour of the day.
+        weekly: 7 relative weights, Monday first.
+    """
+
+    process: Literal["diurnal"]
+    base_rate_per_s: PositiveFloat
+    hourly: Annotated[list[NonNegativeFloat], Field(min_length=24, max_length=24)] | None = None
+    weekly: Annotated[list[NonNegativeFloat], Field(min_length=7, max_length=7)] | None = None
+
+
+Arrivals = Annotated[PoissonArrivals | MmppArrivals | DiurnalArrivals, Field(discriminator="process")]
+
+
+class SwfMappingConfig(Strict):
+    """How SWF jobs become quantum jobs (see :class:`qcloudsim.traces.swf.SwfMapping`)."""
+
+    scale: Literal["linear", "log2"] = "linear"
+    qubits_per_processor: PositiveFloat = 1.0
+    min_qubits: Annotated[int, Field(ge=1)] = 2
+    max_qubits: Annotated[int, Field(ge=1)] = 27
+    family: str | None = "qft"
+    depth_per_qubit: Annotated[int, Field(ge=1)] = 4
+    two_qubit_density: Annotated[float, Field(ge=0, le=1)] = 0.5
+    shots: Annotated[int, Field(ge=1)] | None = None
+
+
+class TraceConfig(Strict):
+    """A production trace to replay (``traces/FORMAT.md``; ``docs/traces.md``).
+
+    Attributes:
+        path: Trace file (relative to the config file).
+        format: ``auto`` (by suffix and header), ``canonical``, ``ibm``, ``swf``, ``qasm_list``.
+        on_error: ``raise`` at the first bad row, or ``skip`` bad rows (counted by reason).
+        mapping: IBM exports: canonical column -> column in the file (``null`` drops one).
+        units: Unit overrides per column (e.g. ``{run_time: s}``).
+        swf: SWF mapping from processors to qubits.
+        start_s: Window start in trace time (s); also the time origin.
+        end_s: Window end in trace time (s).
+        time_scale: Multiplies arrival times (< 1 compresses).
+        load_scale: Job multiplier (< 1 thins, > 1 adds jittered copies).
+        jitter_s: Delay spread of the copies (s).
+        users: Keep only these users.
+        device_map: Recorded backend -> fleet device (those jobs are pinned to it).
+        runtime: ``model`` (default) or ``recorded`` (service time = recorded run time).
+        default_shots: Shots of rows without them.
+    """
+
+    path: Path
+    format: Literal["auto", "canonical", "ibm", "swf", "qasm_list"] = "auto"
+    on_error: Literal["raise", "skip"] = "raise"
+    mapping: dict[str, str | None] = {}
+    units: dict[str, str] = {}
+    swf: SwfMappingConfig = SwfMappingConfig()
+    start_s: NonNegativeFloat | None = None
+    end_s: NonNegativeFloat | None = None
+    time_scale: PositiveFloat = 1.0
+    load_scale: PositiveFloat = 1.0
+    jitter_s: NonNegativeFloat = 60.0
+    users: list[str] | None = None
+    device_map: dict[str, str] = {}
+    runtime: Literal["model", "recorded"] = "model"
+    default_shots: Annotated[int, Field(ge=1)] = 1024
+
+    @field_validator("path")
+    @classmethod
+    def _exists(cls, value: Path) -> Path:
+        if not value.exists():
+            raise ValueError(f"trace file {value} does not exist")
+        return value
+
+    @model_validator(mode="after")
+    def _window(self) -> TraceConfig:
+        if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:
+            raise ValueError("end_s must be greater than start_s")
+        return self
+
+    def resolved_format(self) -> str:
+        """The format, detected from the file when ``auto``."""
+        if self.format != "auto":
+            return self.format
+        from qcloudsim.traces.detect import detect_format
+
+        return detect_format(self.path)
+
+
 class MixEntryConfig(Strict):
     """One entry of the circuit mix: a benchmark family over a size range, or a QASM file.
 
@@ -228,12 +341,18 @@ class UserConfig(Strict):
     weight: PositiveFloat = 1.0
 
 
+class TraceWorkloadConfig(Strict):
+    """A workload replayed from a trace."""
+
+    trace: TraceConfig
+
+
 class WorkloadConfig(Strict):
     """Synthetic workload.
 
     Attributes:
         jobs: Number of jobs.
-        arrivals: Arrival process.
+        arrivals: Arrival process (``poisson``, ``mmpp`` or ``diurnal``).
         mix: Circuit mix.
         shots: Shots per circuit: a number or a list to draw from uniformly.
         circuits: Circuits per job: a number or a list to draw from.
@@ -244,7 +363,7 @@ class WorkloadConfig(Strict):
     """
 
     jobs: Annotated[int, Field(ge=1)]
-    arrivals: PoissonArrivals
+    arrivals: Arrivals
     mix: Annotated[list[MixEntryConfig], Field(min_length=1)]
     shots: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 4000
     circuits: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 1
@@ -316,6 +435,12 @@ class OutputConfig(Strict):
     plot: bool = True
 
 
+def _workload_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "trace" if "trace" in value else "synthetic"
+    return "trace" if isinstance(value, TraceWorkloadConfig) else "synthetic"
+
+
 def _fleet_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "catalog-device" if "catalog" in value else "custom-device"
@@ -350,7 +475,10 @@ class ExperimentConfig(Strict):
     seed: Annotated[int, Field(ge=0)] = 0
     horizon_s: PositiveFloat | None = None
     fleet: Annotated[list[FleetEntry], Field(min_length=1)]
-    workload: WorkloadConfig
+    workload: Annotated[
+        Annotated[WorkloadConfig, Tag("synthetic")] | Annotated[TraceWorkloadConfig, Tag("trace")],
+        Discriminator(_workload_kind),
+    ]
     scheduler: SchedulerConfig = SchedulerConfig()
     models: ModelsConfig = ModelsConfig()
     output: OutputConfig = OutputConfig()
@@ -373,6 +501,13 @@ class ExperimentConfig(Strict):
                 f"device names in the fleet must be unique; repeated: {', '.join(dupes)} "
                 "(give copies a 'name')"
             )
+        if isinstance(self.workload, TraceWorkloadConfig):
+            unknown = sorted(set(self.workload.trace.device_map.values()) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"workload.trace.device_map maps onto {', '.join(unknown)}, not in the fleet; "
+                    f"fleet: {', '.join(names)}"
+                )
         return self
 
     def digest(self) -> str:

@@ -102,8 +102,10 @@ def expand(config: ExperimentConfig) -> list[RunSpec]:
         try:
             point_config = ExperimentConfig.model_validate(data)
         except ValidationError as exc:
+            from qcloudsim.config.loader import clean_loc
+
             first = exc.errors(include_url=False)[0]
-            loc = ".".join(str(p) for p in first["loc"])
+            loc = ".".join(str(p) for p in clean_loc(tuple(first["loc"])))
             raise SweepError(
                 f"sweep point {point}: field '{loc}': {first['msg']}"
             ) from None

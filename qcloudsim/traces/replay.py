@@ -1,0 +1,405 @@
+"""Replay a canonical job table as a lazy stream of jobs, and compare with what was recorded.
+
+:func:`jobs_from_table` turns validated canonical chunks (from
+:func:`~qcloudsim.traces.table.read_table` or an adapter) into
+:class:`~qcloudsim.workload.job.Job` objects one chunk at a time: memory is
+one chunk plus the profile caches, never the whole trace. Per row, in order:
+
+1. **window**: keep ``start_s <= submit_s < end_s`` (trace time);
+2. **users**: keep rows whose ``user`` is in ``users`` (if given);
+3. **load scale** ``L`` (seeded, streams ``"replay.load"`` and
+   ``"replay.jitter"`` of :class:`~qcloudsim.seeding.SeedStreams`):
+   ``L < 1`` keeps each job with probability ``L`` (independent Bernoulli
+   thinning); ``L >= 1`` keeps every job and adds ``floor(L) - 1`` copies
+   plus one more with probability ``L - floor(L)``. Copy ``k >= 1`` of job
+   ``j`` arrives ``U(0, jitter_s)`` seconds after it and gets id
+   ``k * COPY_ID_BASE + j``. Copies are held in a heap until the stream
+   reaches their time, so the output stays sorted. One uniform draw per
+   surviving row and one per copy, consumed in row order, so the result
+   does not depend on the chunk size;
+4. **time**: ``arrival_s = (submit_s - origin) * time_scale`` with
+   ``origin = start_s`` (0 when no window start is given); ``time_scale < 1``
+   compresses the trace (higher load), ``> 1`` stretches it;
+5. **device map**: a recorded backend found in ``device_map`` pins the job
+   to the mapped fleet device (``Job.pinned_device``);
+6. **runtime**: ``"model"`` uses the simulator's runtime model;
+   ``"recorded"`` sets ``Job.service_s = recorded_run_s`` (rows without
+   it raise :class:`~qcloudsim.traces.table.TraceError`, or are skipped and
+   counted with ``on_error="skip"``).
+
+Job ids are the trace's ``job_id`` (unique by validation).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from qcloudsim.circuits.profile import CircuitProfile
+from qcloudsim.seeding import SeedStreams
+from qcloudsim.traces.profiles import resolve_circuit, synthesize_profile
+from qcloudsim.traces.table import REASONS, SkipReport, TraceError, TraceSkipWarning
+from qcloudsim.workload.job import Job, RecordedOutcome
+
+COPY_ID_BASE = 10**12
+"""Id offset of load-scale copies: copy ``k`` of job ``j`` has id ``k * COPY_ID_BASE + j``."""
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    """How a trace is replayed (see the module doc for the order of steps).
+
+    Attributes:
+        start_s: Window start in trace time (s), inclusive; also the time origin.
+        end_s: Window end in trace time (s), exclusive (``None``: no end).
+        time_scale: Multiplies (submit time - origin); ``< 1`` compresses (> 0).
+        load_scale: Job multiplier: ``< 1`` Bernoulli thinning, ``> 1``
+            jittered copies (> 0).
+        jitter_s: Copies arrive ``U(0, jitter_s)`` s (simulated time) after their job.
+        users: Keep only these users (``None``: all).
+        device_map: Trace backend name -> fleet device name; mapped jobs get
+            ``pinned_device``.
+        runtime: ``"model"`` or ``"recorded"`` (``service_s = recorded_run_s``).
+        default_shots: Shots of rows without ``shots``.
+        on_error: ``"raise"`` or ``"skip"`` rows that cannot be replayed
+            (missing recorded run time, bad circuit reference).
+    """
+
+    start_s: float | None = None
+    end_s: float | None = None
+    time_scale: float = 1.0
+    load_scale: float = 1.0
+    jitter_s: float = 60.0
+    users: frozenset[str] | None = None
+    device_map: Mapping[str, str] = field(default_factory=dict)
+    runtime: Literal["model", "recorded"] = "model"
+    default_shots: int = 1024
+    on_error: Literal["raise", "skip"] = "raise"
+
+    def __post_init__(self) -> None:
+        if not (self.time_scale > 0 and math.isfinite(self.time_scale)):
+            raise ValueError(f"time_scale must be a finite number > 0, got {self.time_scale}")
+        if not (self.load_scale > 0 and math.isfinite(self.load_scale)):
+            raise ValueError(f"load_scale must be a finite number > 0, got {self.load_scale}")
+        if not self.jitter_s >= 0:
+            raise ValueError(f"jitter_s must be >= 0, got {self.jitter_s}")
+        if self.start_s is not None and self.end_s is not None and not self.end_s > self.start_s:
+            raise ValueError(f"window end_s={self.end_s} must be after start_s={self.start_s}")
+        if self.runtime not in ("model", "recorded"):
+            raise ValueError(f"runtime must be 'model' or 'recorded', got {self.runtime!r}")
+        if self.default_shots < 1:
+            raise ValueError(f"default_shots must be >= 1, got {self.default_shots}")
+        if self.on_error not in ("raise", "skip"):
+            raise ValueError(f"on_error must be 'raise' or 'skip', got {self.on_error!r}")
+        if self.users is not None and not isinstance(self.users, frozenset):
+            object.__setattr__(self, "users", frozenset(self.users))
+
+
+def jobs_from_table(
+    chunks: Iterable[pd.DataFrame],
+    options: ReplayOptions | None = None,
+    streams: SeedStreams | None = None,
+    *,
+    report: SkipReport | None = None,
+    path: str = "<trace>",
+) -> Iterator[Job]:
+    """Lazily turn validated canonical chunks into jobs sorted by arrival.
+
+    Args:
+        chunks: Canonical chunks in submit order (e.g. ``read_table(path)``).
+        options: Replay options (default: replay as recorded).
+        streams: Seeded streams (needed when ``load_scale != 1``).
+        report: Counts rows skipped here (``options.on_error="skip"``); use a
+            report of its own, not the reader's (``rows`` counts rows seen here).
+            Without one, a :class:`TraceSkipWarning` reports skipped rows.
+        path: Trace name used in error messages.
+
+    Yields:
+        Jobs in non-decreasing ``arrival_s``.
+
+    Raises:
+        TraceError: A row that cannot be replayed (``on_error="raise"``).
+        ValueError: ``load_scale != 1`` without ``streams``.
+    """
+    options = options or ReplayOptions()
+    if options.load_scale != 1.0 and streams is None:
+        raise ValueError("load_scale != 1 needs seeded streams (SeedStreams)")
+    own_report = report is None
+    report = report if report is not None else SkipReport(path=path)
+    load_rng = streams.generator("replay.load") if streams is not None else None
+    jitter_rng = streams.generator("replay.jitter") if streams is not None else None
+    builder = _JobBuilder(options, report, path)
+    pending: list[tuple[float, int, Job]] = []
+    for chunk in chunks:
+        frame = _filter(chunk, options)
+        report.rows += len(chunk)
+        if not len(frame):
+            continue
+        copies = _copies(len(frame), options.load_scale, load_rng)
+        for job, extra in zip(builder.jobs(frame, copies > 0), copies, strict=True):
+            if job is None:
+                continue
+            while pending and pending[0][0] <= job.arrival_s:
+                yield heapq.heappop(pending)[2]
+            yield job
+            for k in range(1, int(extra)):
+                delay = float(jitter_rng.random()) * options.jitter_s  # type: ignore[union-attr]
+                copy = builder.copy(job, k, delay)
+                heapq.heappush(pending, (copy.arrival_s, copy.id, copy))
+    while pending:
+        yield heapq.heappop(pending)[2]
+    if own_report and report.skipped:
+        warnings.warn(report.summary(), TraceSkipWarning, stacklevel=2)
+
+
+def _filter(chunk: pd.DataFrame, options: ReplayOptions) -> pd.DataFrame:
+    mask = np.ones(len(chunk), dtype=bool)
+    submit = chunk["submit_s"].to_numpy(dtype=float)
+    if options.start_s is not None:
+        mask &= submit >= options.start_s
+    if options.end_s is not None:
+        mask &= submit < options.end_s
+    if options.users is not None:
+        if "user" in chunk.columns:
+            mask &= chunk["user"].isin(options.users).to_numpy()
+        else:
+            mask &= "user0" in options.users
+    return chunk if mask.all() else chunk[mask]
+
+
+def _copies(n: int, load_scale: float, rng: np.random.Generator | None) -> np.ndarray:
+    """Jobs per row including the original (0: the row is thinned out)."""
+    if load_scale == 1.0:
+        return np.ones(n, dtype=np.int64)
+    u = rng.random(n)  # type: ignore[union-attr]
+    if load_scale < 1.0:
+        return (u < load_scale).astype(np.int64)
+    whole = math.floor(load_scale)
+    return whole + (u < load_scale - whole).astype(np.int64)
+
+
+class _JobBuilder:
+    """Builds jobs from chunk columns with cached profiles."""
+
+    def __init__(self, options: ReplayOptions, report: SkipReport, path: str) -> None:
+        self.options = options
+        self.report = report
+        self.path = path
+        self.origin = options.start_s or 0.0
+        self.profiles: dict[object, CircuitProfile | None] = {}
+
+    def _skip(self, reason: str, job_id: int, column: str, detail: str) -> None:
+        message = f"{REASONS.get(reason, reason)} ({detail})"
+        if self.options.on_error == "raise":
+            raise TraceError(self.path, message, position=f"job {job_id}", column=column, reason=reason)
+        self.report.add(reason, 1, [str(TraceError(self.path, message, position=f"job {job_id}", column=column))])
+
+    def profile(self, key: object, job_id: int) -> CircuitProfile | None:
+        """Cached profile for a circuit reference (str) or a sizes tuple."""
+        try:
+            return self.profiles[key]
+        except KeyError:
+            pass
+        try:
+            if isinstance(key, str):
+                profile = resolve_circuit(key)
+            else:
+                n, d, g, d2, g1, m = key  # type: ignore[misc]
+                profile = synthesize_profile(n, d, g, depth_2q=d2, num_1q_gates=g1, num_measured=m)
+        except ValueError as exc:
+            self._skip("bad_circuit", job_id, "circuit" if isinstance(key, str) else "num_qubits", str(exc))
+            profile = None
+        if len(self.profiles) < 1_000_000:
+            self.profiles[key] = profile
+        return profile
+
+    def jobs(self, frame: pd.DataFrame, wanted: np.ndarray) -> Iterator[Job | None]:
+        """One job (or ``None`` when dropped) per row of ``frame``."""
+        o = self.options
+        n = len(frame)
+        cols = frame.columns
+        ids = frame["job_id"].to_numpy(dtype=np.int64).tolist()
+        arrival = ((frame["submit_s"].to_numpy(dtype=float) - self.origin) * o.time_scale).tolist()
+        shots = _ints(frame, "shots", o.default_shots, n)
+        circuits = _ints(frame, "circuits", 1, n)
+        priority = _ints(frame, "priority", 0, n)
+        users = _strs(frame, "user", "user0", n)
+        groups = _strs(frame, "group", "default", n)
+        deadline = _floats(frame, "deadline_s", n, scale=o.time_scale, origin=self.origin)
+        program = _strs(frame, "program_id", None, n)
+        iteration = _ints(frame, "iteration", None, n)
+        keys = _profile_keys(frame, n)
+        has_recorded = any(c in cols for c in ("recorded_queue_s", "recorded_run_s", "recorded_device", "recorded_status"))
+        rq = _floats(frame, "recorded_queue_s", n)
+        rr = _floats(frame, "recorded_run_s", n)
+        rd = _strs(frame, "recorded_device", "", n)
+        rs = _strs(frame, "recorded_status", "", n)
+        device_map = o.device_map
+        recorded_runtime = o.runtime == "recorded"
+        wanted_l = wanted.tolist()
+        profiles = self.profiles
+        nan = math.nan
+        for i in range(n):
+            if not wanted_l[i]:
+                yield None
+                continue
+            job_id = ids[i]
+            key = keys[i]
+            profile = profiles.get(key) if key in profiles else self.profile(key, job_id)
+            if profile is None:
+                yield None
+                continue
+            service = None
+            if recorded_runtime:
+                service = rr[i]
+                if service is None or service != service:
+                    self._skip("missing_run_time", job_id, "recorded_run_s", "runtime: recorded")
+                    yield None
+                    continue
+            recorded = None
+            device = rd[i]
+            if has_recorded:
+                q, r = rq[i], rr[i]
+                recorded = RecordedOutcome(
+                    queue_s=nan if q is None else q, run_s=nan if r is None else r,
+                    device=device, status=rs[i],
+                )
+            yield Job(
+                id=job_id,
+                arrival_s=arrival[i],
+                profile=profile,
+                shots=shots[i],
+                circuits=circuits[i],
+                user=users[i],
+                group=groups[i],
+                priority=priority[i],
+                deadline_s=deadline[i],
+                program_id=program[i],
+                iteration=iteration[i],
+                service_s=service,
+                pinned_device=device_map.get(device) if device else None,
+                recorded=recorded,
+            )
+
+    def copy(self, job: Job, k: int, delay_s: float) -> Job:
+        """Copy ``k`` of ``job`` arriving ``delay_s`` later."""
+        if job.id >= COPY_ID_BASE:
+            raise TraceError(self.path, f"job id {job.id} too large for load_scale copies (< {COPY_ID_BASE})",
+                             column="job_id")
+        return Job(
+            id=k * COPY_ID_BASE + job.id,
+            arrival_s=job.arrival_s + delay_s,
+            profile=job.profile,
+            shots=job.shots,
+            circuits=job.circuits,
+            user=job.user,
+            group=job.group,
+            priority=job.priority,
+            deadline_s=None if job.deadline_s is None else job.deadline_s + delay_s,
+            program_id=job.program_id,
+            iteration=job.iteration,
+            service_s=job.service_s,
+            pinned_device=job.pinned_device,
+            recorded=job.recorded,
+        )
+
+
+def _ints(frame: pd.DataFrame, name: str, default: int | None, n: int) -> list:
+    if name not in frame.columns:
+        return [default] * n
+    col = frame[name]
+    if col.dtype == np.int64:
+        return col.tolist()
+    values = col.to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(values)
+    out = np.where(missing, 0, values).astype(np.int64).tolist()
+    if missing.any():
+        for i in np.flatnonzero(missing).tolist():
+            out[i] = default
+    return out
+
+
+def _floats(frame: pd.DataFrame, name: str, n: int, scale: float = 1.0, origin: float = 0.0) -> list:
+    if name not in frame.columns:
+        return [None] * n
+    values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+    if scale != 1.0 or origin:
+        values = (values - origin) * scale
+    out = values.tolist()
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = None
+    return out
+
+
+def _strs(frame: pd.DataFrame, name: str, default: str | None, n: int) -> list:
+    if name not in frame.columns:
+        return [default] * n
+    col = frame[name]
+    missing = col.isna().to_numpy()
+    out = col.astype(object).tolist()
+    if missing.any():
+        for i in np.flatnonzero(missing).tolist():
+            out[i] = default
+    return out
+
+
+_SIZE_OPTIONAL = ("depth_2q", "num_1q_gates", "num_measured")
+
+
+def _profile_keys(frame: pd.DataFrame, n: int) -> list:
+    """Per row: the circuit reference (str), else ``(n, depth, g, depth_2q, g1, measured)``."""
+    circuit = _strs(frame, "circuit", None, n)
+    if all(c is not None for c in circuit):
+        return circuit
+    sizes = [_ints(frame, c, None, n) for c in ("num_qubits", "depth", "num_2q_gates", *_SIZE_OPTIONAL)]
+    tuples = list(zip(*sizes, strict=True))
+    return [c if c is not None else t for c, t in zip(circuit, tuples, strict=True)]
+
+
+# -- comparison -----------------------------------------------------------------
+
+
+def compare_recorded(jobs: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Simulated vs recorded queue and run times for jobs with recorded outcomes.
+
+    Args:
+        jobs: The per-job table (``JobRecorder.to_dataframe()``) with columns
+            ``wait_s``, ``run_s``, ``recorded_queue_s``, ``recorded_run_s``.
+
+    Returns:
+        ``{"queue": {...}, "run": {...}}``, each with ``n`` (jobs with both
+        values), ``median_rel_error`` (median of ``|sim - rec| / rec`` over
+        ``rec > 0``), ``pearson`` and ``spearman`` correlations (NaN with
+        fewer than 2 jobs or no variance).
+    """
+    out: dict[str, dict[str, float]] = {}
+    for key, sim_col, rec_col in (("queue", "wait_s", "recorded_queue_s"), ("run", "run_s", "recorded_run_s")):
+        if sim_col not in jobs.columns or rec_col not in jobs.columns:
+            out[key] = {"n": 0, "median_rel_error": math.nan, "pearson": math.nan, "spearman": math.nan}
+            continue
+        sim = pd.to_numeric(jobs[sim_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        rec = pd.to_numeric(jobs[rec_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        both = np.isfinite(sim) & np.isfinite(rec)
+        sim, rec = sim[both], rec[both]
+        positive = rec > 0
+        rel = np.abs(sim[positive] - rec[positive]) / rec[positive]
+        out[key] = {
+            "n": int(both.sum()),
+            "median_rel_error": float(np.median(rel)) if len(rel) else math.nan,
+            "pearson": _corr(sim, rec),
+            "spearman": _corr(pd.Series(sim).rank().to_numpy(), pd.Series(rec).rank().to_numpy()),
+        }
+    return out
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) < 2 or np.std(a) == 0 or np.std(b) == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
