@@ -55,12 +55,13 @@ class QPU:
         available: False during downtime.
         next_down_s: Start of the next planned (drained) downtime (s), ``inf`` if none.
         down_reasons: Why the device is unavailable now: source -> state.
+        owner: Held qubit -> the run holding it.
         planned: Announced downtime starts by source (s).
     """
 
     __slots__ = (
         "index", "device", "name", "num_qubits", "calibration", "available", "next_down_s",
-        "down_reasons", "planned", "_free", "_runs", "_frozen",
+        "down_reasons", "planned", "_free", "_runs", "_frozen", "owner",
     )
 
     def __init__(self, index: int, device: Device) -> None:
@@ -76,6 +77,7 @@ class QPU:
         self._free: set[int] = set(range(self.num_qubits))
         self._runs: dict[int, Run] = {}
         self._frozen: frozenset[int] | None = None
+        self.owner: dict[int, Run] = {}
 
     @property
     def free_qubits(self) -> frozenset[int]:
@@ -125,9 +127,15 @@ class QPU:
         self._free.difference_update(run.qubits)
         self._frozen = None
         self._runs[run.job.id] = run
+        owner = self.owner
+        for q in run.qubits:
+            owner[q] = run
 
     def release(self, run: Run) -> None:
         """Free the qubits of a finished or cancelled run."""
         del self._runs[run.job.id]
         self._free.update(run.qubits)
         self._frozen = None
+        owner = self.owner
+        for q in run.qubits:
+            del owner[q]

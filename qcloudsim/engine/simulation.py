@@ -362,7 +362,7 @@ class Simulation:
             )
         exclusive = self.scheduler.exclusive
         if not exclusive and qpu.running:
-            estimate = self._with_crosstalk(qpu, job, estimate, qpu.busy_set())
+            estimate = self._with_crosstalk(qpu, job, estimate, None)
         run = Run(job, qpu, qubits, now, now + runtime, estimate)
         qpu.hold(run)
         self.queue.remove(job, JobStatus.RUNNING)
@@ -377,8 +377,12 @@ class Simulation:
             hook(run, now)
         self.env.timeout(runtime, value=run).callbacks.append(self._finish)
 
-    def _with_crosstalk(self, qpu: QPU, job: Job, estimate, foreign: set[int]):
+    def _with_crosstalk(self, qpu: QPU, job: Job, estimate, own: Run | None):
+        """``estimate`` penalised by the qubits other runs hold next to its region."""
         neighbours = self.estimator.neighbours(qpu.calibration)
+        exposing = self.estimator.halo(qpu.calibration, estimate.qubits, neighbours)
+        owner = qpu.owner
+        foreign = [q for q in exposing if q in owner and owner[q] is not own]
         return self.estimator.with_crosstalk(estimate, job.profile, qpu.calibration, neighbours, foreign)
 
     def _penalise_neighbours(self, qpu: QPU, new: Run) -> None:
@@ -386,13 +390,14 @@ class Simulation:
         if not self.estimator.crosstalk_params.enabled:
             return
         neighbours = self.estimator.neighbours(qpu.calibration)
-        for other in qpu.runs():
-            if other is new:
-                continue
-            exposing = self.estimator.halo(qpu.calibration, other.qubits, neighbours)
-            if not any(q in exposing for q in new.qubits):
-                continue
-            penalised = self._with_crosstalk(qpu, other.job, other.estimate, qpu.held_by_others(other.job.id))
+        owner = qpu.owner
+        affected = {
+            id(other): other
+            for q in new.qubits for n in neighbours[q]
+            if (other := owner.get(n)) is not None and other is not new
+        }
+        for other in affected.values():
+            penalised = self._with_crosstalk(qpu, other.job, other.estimate, other)
             if penalised.fidelity < other.job.fidelity:
                 other.job.fidelity = penalised.fidelity
 

@@ -18,6 +18,7 @@ decision is split into levels that can be combined freely:
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import ClassVar
@@ -83,7 +84,9 @@ class BestFidelityPlacement(Placement):
         best: tuple[float, DeviceView, tuple[int, ...]] | None = None
         for device in snapshot.devices:
             estimate = snapshot.estimate(job, device)
-            if estimate is None or not snapshot.finishes_before_downtime(job, device, estimate):
+            if estimate is None:
+                continue
+            if device.next_down_s != math.inf and not snapshot.finishes_before_downtime(job, device, estimate):
                 continue
             if best is None or estimate.fidelity > best[0]:
                 best = (estimate.fidelity, device, estimate.qubits)

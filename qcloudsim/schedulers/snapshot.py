@@ -161,7 +161,11 @@ class Snapshot:
         if job.pinned_device is not None and job.pinned_device != device.name:
             return None
         if region is None:
-            region = self.region(job, device)
+            free = self.free_qubits(device)
+            size = job.profile.num_qubits
+            if size > (device.num_qubits if free is None else len(free)):
+                return None
+            region = self.estimator.region(device.calibration, size, free)
             if region is None:
                 return None
         return self.estimator.estimate(
