@@ -199,7 +199,8 @@ def _synthetic_jobs(workload: WorkloadConfig, streams: SeedStreams) -> Iterator[
         times = mmpp_times(arrivals.rates_per_s, arrivals.mean_sojourn_s, streams, count=workload.jobs)
     else:
         times = diurnal_times(
-            arrivals.base_rate_per_s, streams, hourly=arrivals.hourly, weekly=arrivals.weekly, count=workload.jobs
+            arrivals.base_rate_per_s, streams, hourly=arrivals.hourly, weekly=arrivals.weekly,
+            phase_s=arrivals.phase_s, count=workload.jobs,
         )
     jobs = job_stream(times, mix, shots, circuits, users, streams, count=workload.jobs)
     return _with_priorities_and_deadlines(jobs, workload, streams)

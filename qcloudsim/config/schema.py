@@ -208,10 +208,12 @@ class DiurnalArrivals(Strict):
         base_rate_per_s: Mean rate (1/s) scaled by the profiles.
         hourly: 24 relative weights, one per hour of the day.
         weekly: 7 relative weights, Monday first.
+        phase_s: Clock time at simulated time 0, in seconds since Monday 00:00.
     """
 
     process: Literal["diurnal"]
     base_rate_per_s: PositiveFloat
+    phase_s: NonNegativeFloat = 0.0
     hourly: Annotated[list[NonNegativeFloat], Field(min_length=24, max_length=24)] | None = None
     weekly: Annotated[list[NonNegativeFloat], Field(min_length=7, max_length=7)] | None = None
 
@@ -380,10 +382,15 @@ class WorkloadConfig(Strict):
 
 
 class SchedulerConfig(Strict):
-    """Scheduler name (registry or ``"package.module:Class"``) and its parameters."""
+    """Scheduler name (registry or ``"package.module:Class"``), its parameters and a display label.
+
+    The parameters are checked by building the scheduler once, so a bad
+    value is reported with the config's file and line.
+    """
 
     name: str = "fcfs"
     params: dict[str, Any] = {}
+    label: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -392,6 +399,18 @@ class SchedulerConfig(Strict):
 
         scheduler_class(value)
         return value
+
+    @model_validator(mode="after")
+    def _buildable(self) -> SchedulerConfig:
+        from qcloudsim.schedulers.registry import make_scheduler
+
+        make_scheduler(self.name, **self.params)
+        return self
+
+    @property
+    def display_name(self) -> str:
+        """The label, or the name."""
+        return self.label or self.name
 
 
 class RuntimeModelConfig(Strict):

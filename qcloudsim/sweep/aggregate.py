@@ -47,19 +47,31 @@ def _column(path: str) -> str:
     return path.replace(".", "_")
 
 
+def display_value(value: object) -> object:
+    """A swept value as a table cell: a mapping with ``label`` or ``name`` shows that."""
+    if isinstance(value, dict):
+        for key in ("label", "name"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        return str(value)
+    if isinstance(value, list):
+        return str(value)
+    return value
+
+
 def run_table(specs: list[RunSpec], runs_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per run (``runs``) and all jobs of all runs (``jobs``)."""
     rows, frames = [], []
     for spec in specs:
         results = Results.read(runs_dir / spec.run_id)
-        swept = {_column(k): v for k, v in spec.point.items()}
+        swept = {_column(k): display_value(v) for k, v in spec.point.items()}
         scalar = {k: v for k, v in results.summary.items() if not isinstance(v, (list, dict))}
         rows.append({"run_id": spec.run_id, "seed": spec.seed, "replication": spec.replication, **swept, **scalar})
         jobs = results.jobs
         jobs.insert(0, "run_id", spec.run_id)
         jobs.insert(1, "seed", spec.seed)
         for offset, (name, value) in enumerate(swept.items()):
-            jobs.insert(2 + offset, name, value if not isinstance(value, (list, dict)) else str(value))
+            jobs.insert(2 + offset, name, value)
         frames.append(jobs)
     runs = pd.DataFrame(rows)
     jobs_all = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -88,8 +100,6 @@ def aggregate(specs: list[RunSpec], runs_dir: Path, out: Path) -> tuple[pd.DataF
     """Build and write ``runs.parquet``, ``jobs.parquet`` and ``summary.parquet``/``.csv``."""
     runs, jobs = run_table(specs, runs_dir)
     swept = [_column(k) for k in (specs[0].point if specs else {})]
-    for name in swept:  # lists/dicts as swept values become strings in tables
-        runs[name] = runs[name].map(lambda v: str(v) if isinstance(v, (list, dict)) else v)
     summary = summarize_points(runs, swept)
     write_parquet(out / "runs.parquet", runs)
     write_parquet(out / "jobs.parquet", jobs)

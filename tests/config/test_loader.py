@@ -130,3 +130,12 @@ def test_device_dynamics_run_end_to_end(tmp_path):
     assert results.summary["jobs_submitted"] == 60
     assert set(results.timeline["state"]) >= {"calibrating", "down"}
     assert (results.calibrations["device"] == "ibm_perth").sum() > 3
+
+
+def test_bad_scheduler_params_are_reported_at_load_time(tmp_path):
+    data = small_config_data(scheduler={"name": "fairshare", "params": {"allocations": {"a/b/c": 1}}})
+    with pytest.raises(ConfigError, match=r"field 'scheduler': fairshare: allocation key 'a/b/c'"):
+        load_config(write(tmp_path, data))
+    data = small_config_data(scheduler={"name": "weighted", "params": {"fidelity_weight": 2}})
+    with pytest.raises(ConfigError, match="fidelity_weight"):
+        load_config(write(tmp_path, data))
