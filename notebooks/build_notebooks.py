@@ -46,10 +46,10 @@ SMALL_STUDY = [
     ),
     new_code_cell(
         "import matplotlib.pyplot as plt\n"
+        "import pandas as pd\n\n"
         "from qcloudsim.plots import completion_cdf_by, metric_vs_load\n\n"
         "fig, axes = plt.subplots(1, 2, figsize=(12, 4), constrained_layout=True)\n"
         "metric_vs_load(axes[0], summary, 'workload_arrivals_rate_per_s', 'completion_mean_s', hue='scheduler_name')\n"
-        "import pandas as pd\n"
         "jobs = pd.read_parquet(OUT / 'small_study' / 'jobs.parquet')\n"
         "completion_cdf_by(axes[1], jobs[jobs['workload_arrivals_rate_per_s'] == 0.9], by='scheduler_name')\n"
         "fig.savefig(OUT / 'small_study.png')"
@@ -85,7 +85,7 @@ TRACE_REPLAY = [
         "jobs[['job_id', 'recorded_device', 'device', 'recorded_run_s', 'run_s', 'recorded_queue_s', 'wait_s']].head()"
     ),
     new_code_cell(
-        "import pandas as pd\n"
+        "import pandas as pd\n\n"
         "pd.DataFrame(results.summary['recorded_vs_simulated']).T"
     ),
     new_code_cell(
@@ -93,7 +93,7 @@ TRACE_REPLAY = [
         "done = jobs[jobs['status'] == 'completed']\n"
         "fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), constrained_layout=True)\n"
         "for ax, (sim, rec, label) in zip(axes, [('run_s', 'recorded_run_s', 'run time (s)'),\n"
-        "                                         ('wait_s', 'recorded_queue_s', 'queue time (s)')]):\n"
+        "                                         ('wait_s', 'recorded_queue_s', 'queue time (s)')], strict=True):\n"
         "    ax.loglog(done[rec].clip(lower=1e-3), done[sim].clip(lower=1e-3), '.', alpha=0.5)\n"
         "    lims = [1e-3, max(done[rec].max(), done[sim].max())]\n"
         "    ax.plot(lims, lims, 'k--', lw=1)\n"
