@@ -10,6 +10,13 @@ from qcloudsim.schedulers.registry import register
 class FCFSScheduler(PolicyScheduler):
     """First come, first served, with calibration-aware placement.
 
+    FCFS is the baseline policy of batch schedulers (Feitelson, Rudolph,
+    Schwiegelshohn, Sevcik, Wong, "Theory and practice in parallel job
+    scheduling", JSSPP 1997) and, per device, the order of IBM Quantum's
+    queues within a fair-share priority class. Placement follows the ESP
+    metric (Nishio et al., ACM JETC 2020), see
+    :class:`~qcloudsim.schedulers.base.BestFidelityPlacement`.
+
     Jobs start in arrival order. The job at the head of the queue goes to
     the available QPU whose best connected region gives it the highest
     estimated fidelity; if no QPU can take it now, nothing behind it starts
