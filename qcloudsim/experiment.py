@@ -36,9 +36,10 @@ from qcloudsim.models.estimator import Estimator
 from qcloudsim.models.fidelity import FidelityParams
 from qcloudsim.models.runtime import RuntimeParams
 from qcloudsim.progress import ProgressMonitor
-from qcloudsim.results.recorders import CalibrationRecorder, JobRecorder, TimelineRecorder
+from qcloudsim.hybrid.build import build_programs
+from qcloudsim.results.recorders import CalibrationRecorder, JobRecorder, ProgramRecorder, TimelineRecorder
 from qcloudsim.results.results import Results
-from qcloudsim.results.summary import summarize
+from qcloudsim.results.summary import hybrid_summary, summarize
 from qcloudsim.schedulers.registry import make_scheduler
 from qcloudsim.seeding import SeedStreams
 from qcloudsim.workload.job import Job
@@ -253,7 +254,9 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     jobs_recorder = JobRecorder()
     timeline = TimelineRecorder(devices)
     calibrations = CalibrationRecorder(devices)
-    monitors: list = [jobs_recorder, timeline, calibrations]
+    program_recorder = ProgramRecorder()
+    monitors: list = [jobs_recorder, timeline, calibrations, program_recorder]
+    programs = build_programs(config.hybrid, streams)
     if progress:
         total = config.workload.jobs if isinstance(config.workload, WorkloadConfig) else None
         monitors.append(ProgressMonitor(total=total, description=config.name))
@@ -268,6 +271,8 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
         horizon_s=config.horizon_s,
         dynamics=dynamics,
         streams=streams,
+        programs=programs,
+        classical=dict(config.hybrid.classical) if config.hybrid else None,
     )
     sim.run()
     wall = time.perf_counter() - started
@@ -275,6 +280,10 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     timeline_frame = timeline.to_dataframe()
     summary = summarize(jobs, timeline_frame, sim.now)
     summary.update(workload.report())
+    program_frame = program_recorder.to_dataframe()
+    if programs:
+        summary.update(hybrid_summary(program_frame, jobs))
+        summary["classical_pool"] = sim.pool.utilization(sim.now)
     if "recorded_run_s" in jobs:
         from qcloudsim.traces.replay import compare_recorded
 
@@ -292,6 +301,7 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     return Results(
         jobs=jobs, timeline=timeline_frame, summary=summary, metadata=metadata,
         calibrations=calibrations.to_dataframe(),
+        programs=program_frame if programs else None,
     )
 
 

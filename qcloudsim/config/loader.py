@@ -107,15 +107,35 @@ def _line_map(node: yaml.Node | None) -> dict[Loc, int]:
     return lines
 
 
-_UNION_TAGS = {"catalog-device", "custom-device", "synthetic", "trace", "poisson", "mmpp", "diurnal", "str", "int", "list[int]", "tuple[int, int]", "function-after[_one_source(), MixEntryConfig]"}
+_UNION_TAGS: dict[str, frozenset[str]] = {
+    "fleet": frozenset({"catalog-device", "custom-device"}),
+    "workload": frozenset({"synthetic", "trace"}),
+    "arrivals": frozenset({"poisson", "mmpp", "diurnal"}),
+    "stopping": frozenset({"fixed", "curve", "trace"}),
+}
+"""Discriminator tags pydantic inserts after a union field (for lists: after the index)."""
 
 
 def clean_loc(loc: Loc) -> Loc:
-    """Drop pydantic's union/tag markers from an error location."""
-    return tuple(
-        part for part in loc
-        if not (isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("function-", "constrained-"))))
-    )
+    """Drop pydantic's union tags and validator markers from an error location.
+
+    A tag is dropped only right after the union field that produces it (or
+    the list index under it), and never twice in a row, so a real field
+    that shares a tag's name (``workload.trace``) is kept.
+    """
+    out: list[str | int] = []
+    dropped = False
+    for part in loc:
+        if isinstance(part, str) and part.startswith(("function-", "constrained-")):
+            continue
+        if isinstance(part, str) and out and not dropped:
+            owner = out[-1] if isinstance(out[-1], str) else (out[-2] if len(out) > 1 else None)
+            if isinstance(owner, str) and part in _UNION_TAGS.get(owner, ()):
+                dropped = True
+                continue
+        dropped = False
+        out.append(part)
+    return tuple(out)
 
 
 def format_validation_error(exc: ValidationError, path: Path, lines: dict[Loc, int]) -> str:

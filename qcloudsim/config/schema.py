@@ -447,6 +447,130 @@ class ModelsConfig(Strict):
     crosstalk: CrosstalkConfig = CrosstalkConfig()
 
 
+class FixedStopConfig(Strict):
+    """Stop after a fixed number of iterations."""
+
+    rule: Literal["fixed"]
+    iterations: Annotated[int, Field(ge=1)]
+
+
+class CurveStopConfig(Strict):
+    """Stop on a stochastic convergence curve (see :class:`qcloudsim.hybrid.program.ConvergenceCurve`)."""
+
+    rule: Literal["curve"]
+    initial_loss: float = 1.0
+    final_loss: float = 0.0
+    tau: PositiveFloat = 20.0
+    noise: NonNegativeFloat = 0.01
+    tolerance: PositiveFloat = 0.02
+    max_iterations: Annotated[int, Field(ge=1)] = 500
+
+
+class TraceStopConfig(Strict):
+    """Follow a recorded optimizer loss trace (``builtin`` = the shipped VQE run)."""
+
+    rule: Literal["trace"]
+    path: Path | Literal["builtin"] = "builtin"
+    tolerance: NonNegativeFloat = 1e-3
+
+
+class AnsatzConfig(Strict):
+    """The ansatz: a benchmark family at a size or size range."""
+
+    family: str
+    qubits: int | tuple[int, int]
+
+    @model_validator(mode="after")
+    def _known(self) -> AnsatzConfig:
+        from qcloudsim.circuits.families import family_names
+
+        if self.family not in family_names():
+            raise ValueError(f"unknown family {self.family!r}; allowed: {', '.join(family_names())}")
+        low, high = self.size_range()
+        if not 1 <= low <= high:
+            raise ValueError(f"'qubits' must be >= 1 with min <= max, got {self.qubits}")
+        return self
+
+    def size_range(self) -> tuple[int, int]:
+        """Inclusive qubit range."""
+        return (self.qubits, self.qubits) if isinstance(self.qubits, int) else (int(self.qubits[0]), int(self.qubits[1]))
+
+
+class SessionConfig(Strict):
+    """Session-mode options (see :class:`qcloudsim.hybrid.program.SessionPolicy`)."""
+
+    time_limit_s: PositiveFloat = 28800.0
+    interleave: bool = False
+
+
+class ProgramGroupConfig(Strict):
+    """``count`` hybrid programs with the same settings.
+
+    Attributes:
+        count: Number of programs.
+        start_s: Arrival of the first program (s).
+        spacing_s: Mean time between program arrivals (s; exponential gaps, 0 = all at once).
+        ansatz: Circuit family and size(s).
+        shots: Shots per circuit.
+        circuits_per_iteration: Circuits per iteration, or
+        parameters: the ansatz parameters (parameter shift: 2 circuits each).
+        stopping: ``fixed``, ``curve`` or ``trace``.
+        classical_kind: ``cpu`` or ``gpu``.
+        classical_step_s: Optimizer step per iteration (s).
+        latency_s: One-way client-cloud latency (s).
+        mode: ``job``, ``batch`` or ``session`` (``hybrid.mode`` overrides).
+        session: Session options.
+        user: Submitting user.
+        group: User's group.
+    """
+
+    count: Annotated[int, Field(ge=1)] = 1
+    start_s: NonNegativeFloat = 0.0
+    spacing_s: NonNegativeFloat = 0.0
+    ansatz: AnsatzConfig
+    shots: Annotated[int, Field(ge=1)] = 4000
+    circuits_per_iteration: Annotated[int, Field(ge=1)] | None = None
+    parameters: Annotated[int, Field(ge=1)] | None = None
+    stopping: Annotated[FixedStopConfig | CurveStopConfig | TraceStopConfig, Field(discriminator="rule")]
+    classical_kind: Literal["cpu", "gpu"] = "cpu"
+    classical_step_s: NonNegativeFloat = 1.0
+    latency_s: NonNegativeFloat = 0.05
+    mode: Literal["job", "batch", "session"] = "batch"
+    session: SessionConfig = SessionConfig()
+    user: str = "hybrid"
+    group: str = "default"
+
+    @model_validator(mode="after")
+    def _circuits(self) -> ProgramGroupConfig:
+        if (self.circuits_per_iteration is None) == (self.parameters is None):
+            raise ValueError("give exactly one of 'circuits_per_iteration' or 'parameters' (parameter shift: 2 per parameter)")
+        return self
+
+
+class HybridConfig(Strict):
+    """Hybrid programs, their execution mode and the classical pool.
+
+    Attributes:
+        programs: Groups of programs.
+        mode: When set, overrides every group's mode (handy to sweep).
+        classical: Nodes of the classical pool by kind.
+    """
+
+    programs: Annotated[list[ProgramGroupConfig], Field(min_length=1)]
+    mode: Literal["job", "batch", "session"] | None = None
+    classical: dict[Literal["cpu", "gpu"], Annotated[int, Field(ge=0)]] = {"cpu": 8, "gpu": 1}
+
+    @model_validator(mode="after")
+    def _pool_has_nodes(self) -> HybridConfig:
+        for index, group in enumerate(self.programs):
+            if self.classical.get(group.classical_kind, 0) < 1:
+                raise ValueError(
+                    f"programs.{index} runs its optimizer on {group.classical_kind} nodes, "
+                    f"but classical.{group.classical_kind} is 0"
+                )
+        return self
+
+
 class OutputConfig(Strict):
     """Where results go (relative paths are relative to the working directory)."""
 
@@ -488,6 +612,7 @@ class ExperimentConfig(Strict):
         sweep: Grid of values per dotted field path (e.g.
             ``workload.arrivals.rate_per_s: [0.2, 0.4]``); every combination
             is a sweep point.
+        hybrid: Hybrid (variational) programs run alongside the workload.
     """
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -503,6 +628,7 @@ class ExperimentConfig(Strict):
     output: OutputConfig = OutputConfig()
     replications: Annotated[int, Field(ge=1)] = 1
     sweep: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
+    hybrid: HybridConfig | None = None
 
     @field_validator("fleet", mode="before")
     @classmethod
@@ -520,6 +646,7 @@ class ExperimentConfig(Strict):
                 f"device names in the fleet must be unique; repeated: {', '.join(dupes)} "
                 "(give copies a 'name')"
             )
+        self._sessions_fit_calibration()
         if isinstance(self.workload, TraceWorkloadConfig):
             unknown = sorted(set(self.workload.trace.device_map.values()) - set(names))
             if unknown:
@@ -528,6 +655,26 @@ class ExperimentConfig(Strict):
                     f"fleet: {', '.join(names)}"
                 )
         return self
+
+    def _sessions_fit_calibration(self) -> None:
+        if self.hybrid is None:
+            return
+        gaps = {}
+        for entry in self.fleet:
+            cycle = entry.calibration
+            if cycle is None or cycle.on_running != "drain":
+                return  # some device has no drained calibration: sessions can run there
+            gaps[fleet_name(entry)] = cycle.period_s - cycle.duration_s - 2 * cycle.jitter_s
+        for index, group in enumerate(self.hybrid.programs):
+            mode = self.hybrid.mode or group.mode
+            limit = group.session.time_limit_s
+            if mode == "session" and limit > max(gaps.values()):
+                shown = ", ".join(f"{k}: {v:.0f} s" for k, v in gaps.items())
+                raise ValueError(
+                    f"hybrid.programs.{index}.session.time_limit_s ({limit:.0f} s) is longer than the "
+                    f"interval between calibrations of every device ({shown}); a session that long could "
+                    "never start. Shorten the time limit or let a device run without a drained calibration cycle."
+                )
 
     def digest(self) -> str:
         """SHA-256 of the canonical JSON form (the run's config hash)."""

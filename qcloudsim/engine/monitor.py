@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 HOOKS = (
     "on_arrival", "on_reject", "on_start", "on_finish", "on_interrupt",
-    "on_device_state", "on_calibration", "on_end",
+    "on_device_state", "on_calibration", "on_program", "on_end",
 )
 
 
@@ -42,6 +42,9 @@ class Monitor:
 
     def on_calibration(self, qpu: QPU, now: float) -> None:
         """A new calibration is in force on ``qpu`` (``qpu.calibration``)."""
+
+    def on_program(self, record: dict, now: float) -> None:
+        """A hybrid program ended; ``record`` holds its metrics."""
 
     def on_end(self, now: float) -> None:
         """The simulation ended at ``now``."""

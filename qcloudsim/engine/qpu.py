@@ -56,12 +56,13 @@ class QPU:
         next_down_s: Start of the next planned (drained) downtime (s), ``inf`` if none.
         down_reasons: Why the device is unavailable now: source -> state.
         owner: Held qubit -> the run holding it.
+        blocking: Runs that keep other jobs off the device under exclusive scheduling.
         planned: Announced downtime starts by source (s).
     """
 
     __slots__ = (
         "index", "device", "name", "num_qubits", "calibration", "available", "next_down_s",
-        "down_reasons", "planned", "_free", "_runs", "_frozen", "owner",
+        "down_reasons", "planned", "_free", "_runs", "_frozen", "owner", "blocking",
     )
 
     def __init__(self, index: int, device: Device) -> None:
@@ -78,6 +79,7 @@ class QPU:
         self._runs: dict[int, Run] = {}
         self._frozen: frozenset[int] | None = None
         self.owner: dict[int, Run] = {}
+        self.blocking = 0
 
     @property
     def free_qubits(self) -> frozenset[int]:
@@ -130,6 +132,8 @@ class QPU:
         owner = self.owner
         for q in run.qubits:
             owner[q] = run
+        if run.job.blocking:
+            self.blocking += 1
 
     def release(self, run: Run) -> None:
         """Free the qubits of a finished or cancelled run."""
@@ -139,3 +143,5 @@ class QPU:
         owner = self.owner
         for q in run.qubits:
             del owner[q]
+        if run.job.blocking:
+            self.blocking -= 1

@@ -33,8 +33,11 @@ import simpy
 from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
 from qcloudsim.engine import dynamics as dyn
+from qcloudsim.engine.classical import ClassicalPool
 from qcloudsim.engine.dynamics import DeviceDynamics
 from qcloudsim.engine.monitor import Monitor, overridden_hooks
+from qcloudsim.engine.programs import program_process
+from qcloudsim.hybrid.program import HybridProgram
 from qcloudsim.engine.qpu import QPU, DeviceState, Run
 from qcloudsim.engine.queue import JobQueue
 from qcloudsim.models.estimator import Estimator
@@ -67,6 +70,8 @@ class Simulation:
             the clock stops when the last job has left).
         dynamics: How each device changes over time, by device name.
         streams: Random streams for the device processes (seed 0 if ``None``).
+        programs: Hybrid programs (:mod:`qcloudsim.engine.programs`).
+        classical: Classical pool nodes by kind (``{"cpu": 8, "gpu": 2}``).
     """
 
     def __init__(
@@ -80,6 +85,8 @@ class Simulation:
         horizon_s: float | None = None,
         dynamics: Mapping[str, DeviceDynamics] | None = None,
         streams: SeedStreams | None = None,
+        programs: Sequence[HybridProgram] = (),
+        classical: Mapping[str, int] | None = None,
     ) -> None:
         names = [d.name for d in devices]
         if not names:
@@ -102,6 +109,12 @@ class Simulation:
         self._any_limit = any(v != math.inf for v in self._longest_run.values())
         self._streams = streams or SeedStreams(0)
         self._pending = 0
+        self._programs = 0
+        self._program_records: dict[str, object] = {}
+        self._started: dict[int, simpy.Event] = {}
+        self._done: dict[int, simpy.Event] = {}
+        self.pool = ClassicalPool(self.env, classical or {"cpu": 0, "gpu": 0})
+        self._program_specs = list(programs)
         self._arrivals_done = False
         self._all_done = self.env.event()
         self._hooks: dict[str, list[Callable]] = {}
@@ -119,6 +132,9 @@ class Simulation:
             raise RuntimeError("a Simulation runs once; build a new one")
         self.scheduler.reset()
         self.env.process(self._arrivals())
+        for index, program in enumerate(self._program_specs):
+            self.program_started()
+            self.env.process(program_process(self, program, index, self._streams))
         recurring = False
         for qpu in self.qpus:
             spec = self._dynamics.get(qpu.name)
@@ -138,7 +154,7 @@ class Simulation:
             recurring = recurring or bool(spec.calibration or spec.drift or spec.outages)
         if self.horizon_s is not None:
             self.env.run(until=self.horizon_s)
-        elif recurring:
+        elif recurring or self._program_specs:
             self.env.run(until=self._all_done)
         else:
             self.env.run()
@@ -162,7 +178,7 @@ class Simulation:
         self._check_done()
 
     def _check_done(self) -> None:
-        if self._arrivals_done and self._pending == 0 and not self._all_done.triggered:
+        if self._arrivals_done and self._pending == 0 and self._programs == 0 and not self._all_done.triggered:
             self._all_done.succeed()
 
     # -- device dynamics API (used by qcloudsim.engine.dynamics) -------------------
@@ -234,6 +250,7 @@ class Simulation:
         for hook in self._hooks.get("on_finish", ()):
             hook(run, now)
         self._pending -= 1
+        self._notify_done(job)
         self._check_done()
 
     # -- job lifecycle -----------------------------------------------------------
@@ -307,6 +324,7 @@ class Simulation:
         for hook in self._hooks.get("on_reject", ()):
             hook(job, now)
         self._pending -= 1
+        self._notify_done(job)
         self._check_done()
 
     def _request_round(self) -> None:
@@ -320,7 +338,7 @@ class Simulation:
             return
         exclusive = self.scheduler.exclusive
         for qpu in self.qpus:
-            if qpu.available and (not qpu._runs if exclusive else qpu._free):
+            if qpu.available and (not qpu.blocking and qpu._free if exclusive else qpu._free):
                 break
         else:
             return
@@ -339,7 +357,7 @@ class Simulation:
             raise SchedulingError(f"{qpu.name} is down; job {job.id} cannot start")
         if job.pinned_device is not None and job.pinned_device != qpu.name:
             raise SchedulingError(f"job {job.id} is pinned to {job.pinned_device}, not {qpu.name}")
-        if self.scheduler.exclusive and qpu.running:
+        if self.scheduler.exclusive and qpu.blocking:
             raise SchedulingError(f"{qpu.name} is busy and the scheduler is exclusive")
         qubits = tuple(assignment.qubits)
         if len(qubits) != job.profile.num_qubits:
@@ -360,8 +378,7 @@ class Simulation:
                 f"job {job.id} would run until {now + runtime:.3f} s, past the start of "
                 f"{qpu.name}'s downtime at {qpu.next_down_s:.3f} s"
             )
-        exclusive = self.scheduler.exclusive
-        if not exclusive and qpu.running:
+        if qpu.running:
             estimate = self._with_crosstalk(qpu, job, estimate, None)
         run = Run(job, qpu, qubits, now, now + runtime, estimate)
         qpu.hold(run)
@@ -371,10 +388,13 @@ class Simulation:
         job.qubits = qubits
         job.fidelity = estimate.fidelity
         self._active_runs[job.id] = run
-        if not exclusive and qpu.running > 1:
+        if qpu.running > 1:
             self._penalise_neighbours(qpu, run)
         for hook in self._hooks.get("on_start", ()):
             hook(run, now)
+        started = self._started.pop(job.id, None)
+        if started is not None:
+            started.succeed(run)
         self.env.timeout(runtime, value=run).callbacks.append(self._finish)
 
     def _with_crosstalk(self, qpu: QPU, job: Job, estimate, own: Run | None):
@@ -414,8 +434,71 @@ class Simulation:
         for hook in self._hooks.get("on_finish", ()):
             hook(run, now)
         self._pending -= 1
+        self._notify_done(job)
         self._check_done()
         self._request_round()
+
+    # -- hybrid programs (qcloudsim.engine.programs) ------------------------------
+
+    def submit(self, job: Job) -> tuple[simpy.Event, simpy.Event]:
+        """Submit ``job`` now from a process; returns ``(started, done)`` events.
+
+        ``started`` fires with the :class:`Run` when the job starts; ``done``
+        fires with the job when it leaves the system (completed, rejected or
+        failed). A job rejected at submission triggers ``done`` only.
+        """
+        started, done = self.env.event(), self.env.event()
+        self._started[job.id] = started
+        self._done[job.id] = done
+        self._submit(job)
+        return started, done
+
+    def end_session(self, run: Run) -> None:
+        """End a session run now (its program is done with it)."""
+        if run.cancelled or run.job.id not in self._active_runs:
+            return
+        now = self.env.now
+        run.cancelled = True
+        run.end_s = now
+        run.qpu.release(run)
+        del self._active_runs[run.job.id]
+        run.job.status = JobStatus.COMPLETED
+        run.job.end_s = now
+        for hook in self._hooks.get("on_finish", ()):
+            hook(run, now)
+        self._pending -= 1
+        self._notify_done(run.job)
+        self._check_done()
+        self._request_round()
+
+    def estimate_on(self, run: Run, job: Job) -> float:
+        """QPU time (s) of ``job``'s circuits on ``run``'s region (a session)."""
+        qpu = run.qpu
+        estimate = self.estimator.estimate(job.profile, qpu.calibration, run.qubits, qpu.device.rep_delay_s, qpu.device)
+        return self.estimator.runtime_s(estimate, job.shots, job.circuits)
+
+    def program_started(self) -> None:
+        """A program process began (the run waits for it to end)."""
+        self._programs += 1
+
+    def register_program(self, record) -> None:
+        """Track a running program's record so the horizon can close it."""
+        self._program_records[record.program_id] = record
+
+    def program_ended(self, record: dict) -> None:
+        """A program process ended with ``record`` (see :mod:`qcloudsim.engine.programs`)."""
+        self._programs -= 1
+        self._program_records.pop(record["program_id"], None)
+        now = self.env.now
+        for hook in self._hooks.get("on_program", ()):
+            hook(record, now)
+        self._check_done()
+
+    def _notify_done(self, job: Job) -> None:
+        self._started.pop(job.id, None)
+        done = self._done.pop(job.id, None)
+        if done is not None:
+            done.succeed(job)
 
     def _emit_state(self, qpu: QPU, state: str) -> None:
         now = self.env.now
@@ -436,6 +519,13 @@ class Simulation:
         for job in list(self.queue):
             self.queue.remove(job, JobStatus.FAILED)
             self._leave(job, JobStatus.FAILED, f"still waiting at the horizon ({self.horizon_s} s)")
+        for record in list(self._program_records.values()):
+            record.status = "failed"
+            record.reason = f"not finished at the horizon ({self.horizon_s} s)"
+            record.end_s = now
+            for hook in self._hooks.get("on_program", ()):
+                hook(record.as_row(), now)
+        self._program_records.clear()
         for hook in self._hooks.get("on_end", ()):
             hook(now)
         self.finished = True

@@ -251,3 +251,21 @@ class CalibrationRecorder(Monitor):
         frame = pd.DataFrame(self._rows, columns=list(CALIBRATION_COLUMNS))
         frame = frame.drop_duplicates(["device", "time_s"], keep="last")
         return frame.sort_values(["device", "time_s"], kind="stable").reset_index(drop=True)
+
+
+class ProgramRecorder(Monitor):
+    """One row per hybrid program (see :class:`qcloudsim.engine.programs.ProgramRecord`)."""
+
+    def __init__(self) -> None:
+        self._rows: list[dict] = []
+
+    def on_program(self, record: dict, now: float) -> None:
+        self._rows.append(record)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Programs sorted by id."""
+        frame = pd.DataFrame(self._rows)
+        return frame.sort_values("program_id", kind="stable").reset_index(drop=True) if len(frame) else frame

@@ -15,6 +15,7 @@ TIMELINE_FILE = "timeline.parquet"
 SUMMARY_FILE = "summary.json"
 PLOT_FILE = "summary.png"
 CALIBRATIONS_FILE = "calibrations.parquet"
+PROGRAMS_FILE = "programs.parquet"
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Results:
         summary: Summary metrics (see :func:`qcloudsim.results.summary.summarize`).
         metadata: Config hash, seed, scheduler, versions, wall time.
         calibrations: Calibration log (one row per device and change), if recorded.
+        programs: One row per hybrid program, if any.
     """
 
     jobs: pd.DataFrame
@@ -34,6 +36,7 @@ class Results:
     summary: dict
     metadata: dict = field(default_factory=dict)
     calibrations: pd.DataFrame | None = None
+    programs: pd.DataFrame | None = None
 
     def write(self, out_dir: str | Path, plot: bool = True) -> Path:
         """Write ``jobs.parquet``, ``timeline.parquet``, ``summary.json`` (+ ``summary.png``).
@@ -47,6 +50,8 @@ class Results:
         write_parquet(out / TIMELINE_FILE, self.timeline)
         if self.calibrations is not None:
             write_parquet(out / CALIBRATIONS_FILE, self.calibrations)
+        if self.programs is not None and len(self.programs):
+            write_parquet(out / PROGRAMS_FILE, self.programs)
         if plot:
             from qcloudsim.plots import plot_run_summary
 
@@ -73,4 +78,5 @@ class Results:
             summary=data["summary"],
             metadata=data["metadata"],
             calibrations=pd.read_parquet(out / CALIBRATIONS_FILE) if (out / CALIBRATIONS_FILE).exists() else None,
+            programs=pd.read_parquet(out / PROGRAMS_FILE) if (out / PROGRAMS_FILE).exists() else None,
         )

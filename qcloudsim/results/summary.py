@@ -151,3 +151,28 @@ def summarize(jobs: pd.DataFrame, timeline: pd.DataFrame, end_s: float) -> dict:
         for row in util.drop(columns=["qubit_s"]).to_dict(orient="records")
     ]
     return summary
+
+
+def hybrid_summary(programs: pd.DataFrame, jobs: pd.DataFrame) -> dict:
+    """Program metrics (means over programs) and the completion time of the other jobs.
+
+    Returns keys ``programs``, ``programs_completed``, ``program_tts_mean_s``,
+    ``program_iterations_mean``, the mean ``*_share`` of time to solution
+    (queue, QPU, classical, network), ``program_session_idle_s`` (total),
+    and ``background_completion_mean_s`` over jobs that belong to no program.
+    """
+    out: dict = {"programs": int(len(programs))}
+    if len(programs):
+        done = programs[programs["status"] == "completed"]
+        out["programs_completed"] = int(len(done))
+        out["program_tts_mean_s"] = float(done["time_to_solution_s"].mean()) if len(done) else math.nan
+        out["program_iterations_mean"] = float(done["iterations"].mean()) if len(done) else math.nan
+        for part in ("queue_share", "qpu_share", "classical_share", "network_share"):
+            out[f"program_{part}"] = float(done[part].mean()) if len(done) else math.nan
+        out["program_session_idle_s"] = float(programs["session_idle_s"].sum())
+    if "program_id" in jobs:
+        background = jobs[jobs["program_id"].isna() & (jobs["status"] == "completed")]
+    else:
+        background = jobs[jobs["status"] == "completed"]
+    out["background_completion_mean_s"] = float(background["completion_s"].mean()) if len(background) else math.nan
+    return out

@@ -49,6 +49,10 @@ class DeviceView(Protocol):
         """Number of jobs running on it."""
         ...
     @property
+    def blocking(self) -> int:
+        """Running jobs that keep others off the device under exclusive scheduling."""
+        ...
+    @property
     def busy_until_s(self) -> float:
         """Latest expected end of the jobs running on it (s); ``-inf`` if idle."""
         ...
@@ -94,7 +98,7 @@ class Snapshot:
         by_name: Devices by name (built from ``devices`` when not given).
     """
 
-    __slots__ = ("now", "queue", "devices", "estimator", "exclusive", "_by_name", "_claimed")
+    __slots__ = ("now", "queue", "devices", "estimator", "exclusive", "_by_name", "_claimed", "_blocked")
 
     def __init__(
         self,
@@ -112,6 +116,7 @@ class Snapshot:
         self.exclusive = exclusive
         self._by_name = by_name if by_name is not None else {d.name: d for d in self.devices}
         self._claimed: dict[str, set[int]] = {}
+        self._blocked: set[str] = set()
 
     def device(self, name: str) -> DeviceView:
         """The QPU called ``name``."""
@@ -128,8 +133,12 @@ class Snapshot:
             return _NOTHING
         claimed = self._claimed.get(device.name) if self._claimed else None
         if self.exclusive:
-            if claimed or device.running:
+            if device.blocking or device.name in self._blocked:
                 return _NOTHING
+            if claimed:  # claims this round by non-blocking jobs (interleaving sessions)
+                return device.free_qubits - claimed
+            if device.running:  # only non-blocking runs: their qubits are taken
+                return device.free_qubits
             return None
         if not claimed:
             if device.num_free == device.num_qubits:
@@ -192,3 +201,5 @@ class Snapshot:
     def claim(self, assignment: Assignment) -> None:
         """Record a tentative assignment so later checks this round see it."""
         self._claimed.setdefault(assignment.device, set()).update(assignment.qubits)
+        if assignment.job.blocking:
+            self._blocked.add(assignment.device)

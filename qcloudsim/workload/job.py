@@ -64,6 +64,11 @@ class Job:
             recorded backend mapped onto the fleet).
         recorded: Outcome recorded in a trace, for comparison with the simulation.
         interruptions: Times a run of this job was cut (calibration, outage).
+        session: The job is a session of a hybrid program: it holds its region
+            until the program ends it or ``service_s`` (the time limit) expires.
+        blocking: In exclusive scheduling, the run keeps other jobs off the
+            whole device (``False``: only its qubits are held, e.g. an
+            interleaving session).
         status: Current :class:`JobStatus`.
         start_s: Time the job started on a QPU (s).
         end_s: Time the job left the system (s).
@@ -88,6 +93,8 @@ class Job:
     pinned_device: str | None = None
     recorded: RecordedOutcome | None = None
     interruptions: int = 0
+    session: bool = False
+    blocking: bool = True
     status: JobStatus = field(default=JobStatus.PENDING)
     start_s: float = float("nan")
     end_s: float = float("nan")

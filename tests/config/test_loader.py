@@ -139,3 +139,52 @@ def test_bad_scheduler_params_are_reported_at_load_time(tmp_path):
     data = small_config_data(scheduler={"name": "weighted", "params": {"fidelity_weight": 2}})
     with pytest.raises(ConfigError, match="fidelity_weight"):
         load_config(write(tmp_path, data))
+
+
+def _hybrid(**group):
+    base = {"ansatz": {"family": "vqe", "qubits": 4}, "parameters": 2, "stopping": {"rule": "fixed", "iterations": 3}}
+    base.update(group)
+    return {"programs": [base]}
+
+
+def test_hybrid_bad_input_is_reported(tmp_path):
+    cases = [
+        (_hybrid(stopping={"rule": "fixed", "iterations": 0}), "field 'hybrid.programs.0.stopping.iterations'.*greater than or equal to 1"),
+        (_hybrid(latency_s=-0.1), "field 'hybrid.programs.0.latency_s'.*greater than or equal to 0"),
+        (_hybrid(circuits_per_iteration=4), "exactly one of 'circuits_per_iteration' or 'parameters'"),
+        ({**_hybrid(classical_kind="gpu"), "classical": {"cpu": 4, "gpu": 0}}, "classical.gpu is 0"),
+    ]
+    for hybrid, pattern in cases:
+        with pytest.raises(ConfigError, match=pattern):
+            load_config(write(tmp_path, small_config_data(hybrid=hybrid)))
+
+
+def test_session_longer_than_every_calibration_interval_is_a_config_error(tmp_path):
+    data = small_config_data(hybrid={**_hybrid(mode="session", session={"time_limit_s": 7200})})
+    data["fleet"] = [{"catalog": "ibm_perth", "calibration": {"period_s": 3600, "duration_s": 600}},
+                     {"catalog": "ibm_lagos", "calibration": {"period_s": 5400, "duration_s": 600}}]
+    with pytest.raises(ConfigError, match=r"time_limit_s \(7200 s\) is longer than the interval between calibrations of every device"):
+        load_config(write(tmp_path, data))
+    data["fleet"].append("ibm_nairobi")  # a device without a calibration cycle can host it
+    assert load_config(write(tmp_path, data)).hybrid is not None
+
+
+def test_hybrid_programs_run_from_yaml(tmp_path):
+    from qcloudsim.experiment import run
+
+    data = small_config_data(hybrid={**_hybrid(count=2, stopping={"rule": "trace", "tolerance": 0.05}), "mode": "session"})
+    results = run(load_config(write(tmp_path, data)))
+    assert len(results.programs) == 2 and (results.programs["status"] == "completed").all()
+    assert results.summary["programs_completed"] == 2 and results.summary["classical_pool"]["cpu"]["tasks"] > 0
+    assert results.programs["final_loss"].notna().all()
+    results.write(tmp_path / "out")
+    assert (tmp_path / "out" / "programs.parquet").exists()
+
+
+def test_clean_loc_drops_union_tags_but_keeps_real_fields():
+    from qcloudsim.config.loader import clean_loc
+
+    assert clean_loc(("workload", "trace", "trace", "path")) == ("workload", "trace", "path")
+    assert clean_loc(("workload", "synthetic", "arrivals", "mmpp", "rates_per_s")) == ("workload", "arrivals", "rates_per_s")
+    assert clean_loc(("fleet", 2, "custom-device")) == ("fleet", 2)
+    assert clean_loc(("hybrid", "programs", 0, "stopping", "trace", "path")) == ("hybrid", "programs", 0, "stopping", "path")

@@ -109,6 +109,7 @@ class _View:
         self.device, self.name, self.index = device, device.name, 0
         self.calibration, self.num_qubits = device.calibration, device.num_qubits
         self.available, self.running, self.busy_until_s, self.next_down_s = True, 0, float("-inf"), float("inf")
+        self.blocking = 0
         self.free_qubits = frozenset(range(device.num_qubits))
         self.num_free = device.num_qubits
 
