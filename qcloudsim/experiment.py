@@ -30,14 +30,19 @@ from qcloudsim.config.schema import (
 from qcloudsim.devices.device import Device
 from qcloudsim.engine.dynamics import CalibrationCycle, DeviceDynamics, HistoryReplay, Outages
 from qcloudsim.engine.simulation import Simulation
+from qcloudsim.hybrid.build import build_programs
 from qcloudsim.models.crosstalk import CrosstalkParams
 from qcloudsim.models.drift import DriftParams
 from qcloudsim.models.estimator import Estimator
 from qcloudsim.models.fidelity import FidelityParams
 from qcloudsim.models.runtime import RuntimeParams
 from qcloudsim.progress import ProgressMonitor
-from qcloudsim.hybrid.build import build_programs
-from qcloudsim.results.recorders import CalibrationRecorder, JobRecorder, ProgramRecorder, TimelineRecorder
+from qcloudsim.results.recorders import (
+    CalibrationRecorder,
+    JobRecorder,
+    ProgramRecorder,
+    TimelineRecorder,
+)
 from qcloudsim.results.results import Results
 from qcloudsim.results.summary import hybrid_summary, summarize
 from qcloudsim.schedulers.registry import make_scheduler

@@ -37,9 +37,9 @@ from qcloudsim.engine.classical import ClassicalPool
 from qcloudsim.engine.dynamics import DeviceDynamics
 from qcloudsim.engine.monitor import Monitor, overridden_hooks
 from qcloudsim.engine.programs import program_process
-from qcloudsim.hybrid.program import HybridProgram
 from qcloudsim.engine.qpu import QPU, DeviceState, Run
 from qcloudsim.engine.queue import JobQueue
+from qcloudsim.hybrid.program import HybridProgram
 from qcloudsim.models.estimator import Estimator
 from qcloudsim.schedulers.base import Scheduler
 from qcloudsim.schedulers.snapshot import Assignment, Snapshot
