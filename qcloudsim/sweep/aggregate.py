@@ -25,6 +25,8 @@ METRICS = (
     "utilization_busy_mean", "utilization_qubit_time", "fidelity_mean",
     "jobs_completed", "jobs_rejected", "jobs_failed",
     "slowdown_mean", "jain_user_slowdown", "deadline_hit_rate",
+    "program_tts_mean_s", "program_queue_share", "program_qpu_share", "program_classical_share",
+    "program_network_share", "program_session_idle_s", "background_completion_mean_s",
 )
 """Summary metrics carried into the sweep tables (others present are kept too)."""
 
