@@ -224,6 +224,38 @@ def replay(
 
 
 @app.command()
+def train(
+    config: Annotated[Path, typer.Argument(help="Experiment YAML with an `rl` section.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default policies/<name>).")] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Training steps (default rl.training.total_steps).", min=1)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Train a DRL scheduler (MaskablePPO + GCN), evaluate it against the heuristics, write a model card."""
+    from qcloudsim.config.loader import ConfigError, load_config
+
+    try:
+        cfg = load_config(config)
+    except ConfigError as exc:
+        fail(str(exc))
+    try:
+        from qcloudsim.rl.train import summary_table, train as train_policy
+    except ImportError as exc:
+        fail(f"training needs the RL extra: pip install 'qcloudsim[rl]' ({exc})")
+    target = out or Path("policies") / cfg.name
+    try:
+        outcome = train_policy(cfg, target, total_steps=steps, progress=not quiet)
+    except ValueError as exc:
+        fail(f"{config}: {exc}")
+    table = Table(title=f"Evaluation on held-out seeds ({len(cfg.rl.training.eval_seeds)} seeds)")
+    for column in ("scheduler", "mean completion (s)", "mean fidelity"):
+        table.add_column(column, justify="right" if column != "scheduler" else "left")
+    for _, row in summary_table(outcome.evaluation).sort_values("completion_mean_s").iterrows():
+        table.add_row(row["scheduler"], _fmt(row["completion_mean_s"]), _fmt(row["fidelity_mean"]))
+    console.print(table)
+    console.print(f"policy and model card written to [bold]{target}[/] (trained {outcome.wall_s:.0f} s)")
+
+
+@app.command()
 def plot(
     results: Annotated[Path, typer.Argument(help="A run or sweep results folder.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the PNGs (default: RESULTS/figures).")] = None,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import networkx as nx
 
@@ -93,11 +92,13 @@ class CircuitProfile:
         """Stable content hash (name and source excluded); used as a cache key."""
         return self._key
 
-    @cached_property
+    @property
     def interaction_graph(self) -> nx.Graph:
         """The interaction graph as a ``networkx.Graph`` with ``weight`` = gate count.
 
         Every logical qubit is a node, also those without two-qubit gates.
+        Built on each access (profiles are slotted and immutable; cache the
+        result if you need it repeatedly).
         """
         graph = nx.Graph()
         graph.add_nodes_from(range(self.num_qubits))

@@ -571,6 +571,49 @@ class HybridConfig(Strict):
         return self
 
 
+class RewardConfig(Strict):
+    """Weights of the RL reward (see :mod:`qcloudsim.rl.env`)."""
+
+    completion: NonNegativeFloat = 1.0
+    fidelity: NonNegativeFloat = 1.0
+    utilization: NonNegativeFloat = 0.0
+
+
+class TrainingConfig(Strict):
+    """MaskablePPO training settings (``qcloudsim train``)."""
+
+    total_steps: Annotated[int, Field(ge=1)] = 50_000
+    seed: Annotated[int, Field(ge=0)] = 0
+    learning_rate: PositiveFloat = 3e-4
+    n_steps: Annotated[int, Field(ge=8)] = 512
+    batch_size: Annotated[int, Field(ge=8)] = 128
+    gamma: Annotated[float, Field(gt=0, le=1)] = 0.99
+    checkpoint_every: Annotated[int, Field(ge=1)] = 10_000
+    eval_seeds: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)] = [1000, 1001, 1002, 1003, 1004]
+    gcn_hidden: Annotated[int, Field(ge=4)] = 32
+    features_dim: Annotated[int, Field(ge=8)] = 64
+
+
+class RLConfig(Strict):
+    """Gymnasium environment and training settings.
+
+    Attributes:
+        reward: Reward weights.
+        time_scale_s: Completion times are divided by this in the reward (s).
+        max_nodes: Padded circuit width of the observation.
+        max_edges: Padded directed interaction edges of the observation.
+        max_steps: Episode truncation (decisions).
+        training: ``qcloudsim train`` settings.
+    """
+
+    reward: RewardConfig = RewardConfig()
+    time_scale_s: PositiveFloat = 60.0
+    max_nodes: Annotated[int, Field(ge=2)] = 32
+    max_edges: Annotated[int, Field(ge=2)] = 256
+    max_steps: Annotated[int, Field(ge=1)] = 100_000
+    training: TrainingConfig = TrainingConfig()
+
+
 class OutputConfig(Strict):
     """Where results go (relative paths are relative to the working directory)."""
 
@@ -629,6 +672,7 @@ class ExperimentConfig(Strict):
     replications: Annotated[int, Field(ge=1)] = 1
     sweep: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
     hybrid: HybridConfig | None = None
+    rl: RLConfig = RLConfig()
 
     @field_validator("fleet", mode="before")
     @classmethod

@@ -128,8 +128,35 @@ class Simulation:
 
     def run(self) -> None:
         """Run to completion (or to the horizon)."""
-        if self.finished:
+        recurring = self.start()
+        if self.horizon_s is not None:
+            self.env.run(until=self.horizon_s)
+        elif recurring or self._program_specs:
+            self.env.run(until=self._all_done)
+        else:
+            self.env.run()
+        self.finish()
+
+    def finish(self) -> None:
+        """Close the run: unfinished work fails with a reason, monitors see the end."""
+        self._close()
+
+    @property
+    def all_done(self) -> simpy.Event:
+        """Fires when every submitted job and program has left and arrivals are over."""
+        return self._all_done
+
+    def start(self) -> bool:
+        """Start the arrival, device and program processes without advancing time.
+
+        For callers that step the environment themselves (the Gymnasium
+        env); :meth:`run` calls it. Returns whether recurring device
+        processes exist (then ``env.peek()`` never reaches infinity: wait on
+        :attr:`all_done`).
+        """
+        if self.finished or getattr(self, "_started_once", False):
             raise RuntimeError("a Simulation runs once; build a new one")
+        self._started_once = True
         self.scheduler.reset()
         self.env.process(self._arrivals())
         for index, program in enumerate(self._program_specs):
@@ -152,13 +179,7 @@ class Simulation:
             if spec.outages is not None:
                 env.process(dyn.outage_process(self, qpu, spec.outages, self._streams.generator(f"outage:{name}")))
             recurring = recurring or bool(spec.calibration or spec.drift or spec.outages)
-        if self.horizon_s is not None:
-            self.env.run(until=self.horizon_s)
-        elif recurring or self._program_specs:
-            self.env.run(until=self._all_done)
-        else:
-            self.env.run()
-        self._close()
+        return recurring
 
     def _arrivals(self):
         env = self.env

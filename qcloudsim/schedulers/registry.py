@@ -100,6 +100,15 @@ _BUILTIN_MODULES = (
 )
 
 
+_OPTIONAL_MODULES = ("qcloudsim.rl.scheduler",)
+"""Scheduler modules that need optional dependencies (gymnasium, sb3-contrib)."""
+
+
 def _load_builtins() -> None:
     for module in _BUILTIN_MODULES:
         importlib.import_module(module)
+    for module in _OPTIONAL_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:  # pragma: no cover - optional extra not installed
+            pass
