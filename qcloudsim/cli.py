@@ -238,7 +238,8 @@ def train(
     except ConfigError as exc:
         fail(str(exc))
     try:
-        from qcloudsim.rl.train import summary_table, train as train_policy
+        from qcloudsim.rl.train import summary_table
+        from qcloudsim.rl.train import train as train_policy
     except ImportError as exc:
         fail(f"training needs the RL extra: pip install 'qcloudsim[rl]' ({exc})")
     target = out or Path("policies") / cfg.name

@@ -67,14 +67,13 @@ class _SeededEpisodes(QCloudEnv):
 
 def train(config: ExperimentConfig, out_dir: str | Path, total_steps: int | None = None, progress: bool = True) -> TrainOutcome:
     """Train, checkpoint, evaluate and write the model card (see module doc)."""
+    import torch
     from sb3_contrib import MaskablePPO
     from stable_baselines3.common.callbacks import CheckpointCallback
     from stable_baselines3.common.logger import configure
     from stable_baselines3.common.monitor import Monitor
 
     from qcloudsim.rl.features import CircuitGCNExtractor
-
-    import torch
 
     torch.set_num_threads(1)  # tiny networks: threads only add contention on a shared machine
     settings = config.rl.training
