@@ -28,6 +28,7 @@ from qcloudsim.config.schema import (
     fleet_name,
 )
 from qcloudsim.devices.device import Device
+from qcloudsim.engine.cutting import CuttingPolicy
 from qcloudsim.engine.dynamics import CalibrationCycle, DeviceDynamics, HistoryReplay, Outages
 from qcloudsim.engine.simulation import Simulation
 from qcloudsim.hybrid.build import build_programs
@@ -39,6 +40,7 @@ from qcloudsim.models.runtime import RuntimeParams
 from qcloudsim.progress import ProgressMonitor
 from qcloudsim.results.recorders import (
     CalibrationRecorder,
+    FragmentRecorder,
     JobRecorder,
     ProgramRecorder,
     TimelineRecorder,
@@ -260,7 +262,8 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     timeline = TimelineRecorder(devices)
     calibrations = CalibrationRecorder(devices)
     program_recorder = ProgramRecorder()
-    monitors: list = [jobs_recorder, timeline, calibrations, program_recorder]
+    fragments = FragmentRecorder()
+    monitors: list = [jobs_recorder, timeline, calibrations, program_recorder, fragments]
     programs = build_programs(config.hybrid, streams)
     if progress:
         total = config.workload.jobs if isinstance(config.workload, WorkloadConfig) else None
@@ -278,6 +281,7 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
         streams=streams,
         programs=programs,
         classical=dict(config.hybrid.classical) if config.hybrid else None,
+        cutting=CuttingPolicy(**config.cutting.model_dump()),
     )
     sim.run()
     wall = time.perf_counter() - started
@@ -286,6 +290,10 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     summary = summarize(jobs, timeline_frame, sim.now)
     summary.update(workload.report())
     program_frame = program_recorder.to_dataframe()
+    fragment_frame = fragments.to_dataframe()
+    if len(fragment_frame):
+        summary["jobs_cut"] = int(fragment_frame["parent_id"].nunique())
+        summary["fragment_runs"] = int(len(fragment_frame))
     if programs:
         summary.update(hybrid_summary(program_frame, jobs))
         summary["classical_pool"] = sim.pool.utilization(sim.now)
@@ -307,6 +315,7 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
         jobs=jobs, timeline=timeline_frame, summary=summary, metadata=metadata,
         calibrations=calibrations.to_dataframe(),
         programs=program_frame if programs else None,
+        fragments=fragment_frame if len(fragment_frame) else None,
     )
 
 

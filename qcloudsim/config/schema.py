@@ -614,6 +614,16 @@ class RLConfig(Strict):
     training: TrainingConfig = TrainingConfig()
 
 
+class CuttingConfig(Strict):
+    """When and how to cut circuits (see :class:`qcloudsim.engine.cutting.CuttingPolicy`)."""
+
+    when: Literal["never", "no_fit", "faster"] = "never"
+    max_fragment_qubits: Annotated[int, Field(ge=2)] | None = None
+    max_overhead: PositiveFloat = 1e6
+    method: Literal["auto", "circuit", "analytic"] = "auto"
+    seed: Annotated[int, Field(ge=0)] = 0
+
+
 class OutputConfig(Strict):
     """Where results go (relative paths are relative to the working directory)."""
 
@@ -673,6 +683,7 @@ class ExperimentConfig(Strict):
     sweep: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
     hybrid: HybridConfig | None = None
     rl: RLConfig = RLConfig()
+    cutting: CuttingConfig = CuttingConfig()
 
     @field_validator("fleet", mode="before")
     @classmethod

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 HOOKS = (
     "on_arrival", "on_reject", "on_start", "on_finish", "on_interrupt",
-    "on_device_state", "on_calibration", "on_program", "on_end",
+    "on_device_state", "on_calibration", "on_program", "on_cut_job", "on_end",
 )
 
 
@@ -45,6 +45,9 @@ class Monitor:
 
     def on_program(self, record: dict, now: float) -> None:
         """A hybrid program ended; ``record`` holds its metrics."""
+
+    def on_cut_job(self, job: Job, now: float) -> None:
+        """A cut job left the system (its fragments and reconstruction are done, or one failed)."""
 
     def on_end(self, now: float) -> None:
         """The simulation ended at ``now``."""

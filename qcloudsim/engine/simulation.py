@@ -34,6 +34,14 @@ from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
 from qcloudsim.engine import dynamics as dyn
 from qcloudsim.engine.classical import ClassicalPool
+from qcloudsim.engine.cutting import (
+    CutParent,
+    CuttingPolicy,
+    fragment_jobs,
+    make_plan,
+    piece_of,
+    reconstruct,
+)
 from qcloudsim.engine.dynamics import DeviceDynamics
 from qcloudsim.engine.monitor import Monitor, overridden_hooks
 from qcloudsim.engine.programs import program_process
@@ -72,6 +80,7 @@ class Simulation:
         streams: Random streams for the device processes (seed 0 if ``None``).
         programs: Hybrid programs (:mod:`qcloudsim.engine.programs`).
         classical: Classical pool nodes by kind (``{"cpu": 8, "gpu": 2}``).
+        cutting: When to cut circuits (:mod:`qcloudsim.engine.cutting`).
     """
 
     def __init__(
@@ -87,6 +96,7 @@ class Simulation:
         streams: SeedStreams | None = None,
         programs: Sequence[HybridProgram] = (),
         classical: Mapping[str, int] | None = None,
+        cutting: CuttingPolicy | None = None,
     ) -> None:
         names = [d.name for d in devices]
         if not names:
@@ -115,6 +125,8 @@ class Simulation:
         self._done: dict[int, simpy.Event] = {}
         self.pool = ClassicalPool(self.env, classical or {"cpu": 0, "gpu": 0})
         self._program_specs = list(programs)
+        self.cutting = cutting or CuttingPolicy()
+        self._cut_parents: dict[int, CutParent] = {}
         self._arrivals_done = False
         self._all_done = self.env.event()
         self._hooks: dict[str, list[Callable]] = {}
@@ -272,6 +284,8 @@ class Simulation:
             hook(run, now)
         self._pending -= 1
         self._notify_done(job)
+        if job.parent_id is not None:
+            self._fragment_failed(job)
         self._check_done()
 
     # -- job lifecycle -----------------------------------------------------------
@@ -294,6 +308,8 @@ class Simulation:
                     f"{self._largest[job.pinned_device]}",
                 )
                 return
+        elif self.cutting.when != "never" and job.parent_id is None and not job.session and self._maybe_cut(job):
+            return
         elif not any(size >= needed for size in self._largest.values()):
             best = max(self._largest, key=self._largest.__getitem__)
             self._leave(
@@ -310,6 +326,109 @@ class Simulation:
                 return
         self.queue.append(job)
         self._request_round()
+
+    def _maybe_cut(self, job: Job) -> bool:
+        """Cut ``job`` if the policy says so; True when it was cut or rejected."""
+        from qcloudsim.cutting.plan import CutError
+
+        needed = job.profile.num_qubits
+        largest = max(self._largest.values())
+        fits = needed <= largest
+        if fits and self.cutting.when != "faster":
+            return False
+        width = min(self.cutting.max_fragment_qubits or largest, largest)
+        if fits:  # "faster": cut to fit the devices that are idle now
+            idle = [self._largest[q.name] for q in self.qpus if q.available and not q.running]
+            width = min(width, max(idle, default=0))
+            if width < 2 or width >= needed:
+                return False
+        try:
+            plan = make_plan(job, width, self.cutting)
+        except CutError as exc:
+            if fits:
+                return False
+            self._leave(job, JobStatus.REJECTED, f"needs {needed} connected qubits and cannot be cut: {exc}")
+            return True
+        if plan.source == "uncut" or len(plan.fragments) < 2:
+            return False
+        if fits and not self.cut_is_faster(job, plan):
+            return False
+        job.status = JobStatus.RUNNING
+        fragments = fragment_jobs(job, plan, self.env.now)
+        self._cut_parents[job.id] = CutParent(
+            job, plan, shots_left=[f.shots for f in fragments], fidelity_sum=[0.0] * len(fragments),
+            shots_done=[0] * len(fragments),
+        )
+        for fragment in fragments:
+            self._submit(fragment)
+        return True
+
+    def cut_is_faster(self, job: Job, plan) -> bool:
+        """Whether ``plan`` is expected to finish ``job`` earlier than running it whole.
+
+        Both estimates use the devices' current availability (``busy_until``)
+        and the runtime model, and ignore the jobs queued ahead (the same for
+        both): uncut = best over fitting devices of delay + runtime; cut =
+        the slowest fragment's best delay + runtime, plus reconstruction.
+        """
+        from qcloudsim.cutting.reconstruction import reconstruction_time_s
+
+        def best_finish(profile, shots: int) -> float:
+            best = math.inf
+            for qpu in self.qpus:
+                if self._largest[qpu.name] < profile.num_qubits:
+                    continue
+                region = self.estimator.region(qpu.calibration, profile.num_qubits)
+                if region is None:
+                    continue
+                estimate = self.estimator.estimate(profile, qpu.calibration, region, qpu.device.rep_delay_s, qpu.device)
+                delay = max(qpu.busy_until_s - self.env.now, 0.0) if qpu.running else 0.0
+                best = min(best, delay + self.estimator.runtime_s(estimate, shots, job.circuits))
+            return best
+
+        uncut = best_finish(job.profile, job.shots)
+        shots = plan.fragment_shots(job.shots)
+        cut = max(best_finish(p, s) for p, s in zip(plan.fragments, shots, strict=True))
+        return cut + reconstruction_time_s(plan, job.shots * job.circuits) < uncut
+
+    def _fragment_done(self, job: Job) -> None:
+        parent = self._cut_parents.get(job.parent_id)  # type: ignore[arg-type]
+        if parent is None or parent.failed:
+            return
+        f = job.fragment
+        assert f is not None
+        parent.shots_left[f] -= job.shots
+        parent.shots_done[f] += job.shots
+        parent.fidelity_sum[f] += job.fidelity * job.shots
+        parent.devices.add(job.device)
+        parent.first_start = min(parent.first_start, job.start_s)
+        if all(left <= 0 for left in parent.shots_left):
+            self.env.process(reconstruct(self, parent))
+
+    def _fragment_failed(self, job: Job) -> None:
+        parent = self._cut_parents.get(job.parent_id)  # type: ignore[arg-type]
+        if parent is None or parent.failed:
+            return
+        parent.failed = True
+        whole = parent.job
+        whole.status = JobStatus.FAILED
+        whole.reason = f"fragment {job.fragment} {job.status.value}: {job.reason}"
+        whole.end_s = self.env.now
+        for sibling in list(self.queue):
+            if sibling.parent_id == whole.id:
+                self.queue.remove(sibling, JobStatus.FAILED)
+                self._leave(sibling, JobStatus.FAILED, "sibling fragment failed")
+        self.parent_done(parent)
+
+    def parent_done(self, parent: CutParent) -> None:
+        """A cut job completed (or failed): record it and release it."""
+        self._cut_parents.pop(parent.job.id, None)
+        now = self.env.now
+        for hook in self._hooks.get("on_cut_job", ()):
+            hook(parent.job, now)
+        self._pending -= 1
+        self._notify_done(parent.job)
+        self._check_done()
 
     def _too_long_everywhere(self, job: Job) -> str:
         """A reason if ``job`` can never start under drained downtimes, else ''."""
@@ -346,6 +465,8 @@ class Simulation:
             hook(job, now)
         self._pending -= 1
         self._notify_done(job)
+        if job.parent_id is not None:
+            self._fragment_failed(job)
         self._check_done()
 
     def _request_round(self) -> None:
@@ -374,6 +495,12 @@ class Simulation:
             raise SchedulingError(f"assignment of job {job.id} names unknown device {assignment.device!r}")
         if job not in self.queue:
             raise SchedulingError(f"job {job.id} is not waiting in the queue")
+        split = assignment.shots is not None and assignment.shots != job.shots
+        if split:
+            if job.parent_id is None:
+                raise SchedulingError(f"job {job.id}: only fragments of cut circuits may be split by shots")
+            if not (1 <= assignment.shots < job.shots):  # type: ignore[operator]
+                raise SchedulingError(f"job {job.id}: cannot run {assignment.shots} of its {job.shots} shots")
         if not qpu.available:
             raise SchedulingError(f"{qpu.name} is down; job {job.id} cannot start")
         if job.pinned_device is not None and job.pinned_device != qpu.name:
@@ -401,9 +528,16 @@ class Simulation:
             )
         if qpu.running:
             estimate = self._with_crosstalk(qpu, job, estimate, None)
+        if split:
+            queued, job = job, piece_of(job, assignment.shots)  # type: ignore[arg-type]
+            queued.shots -= job.shots
+            self._pending += 1
+            runtime = self.estimator.runtime_s(estimate, job.shots, job.circuits)
+            job.status = JobStatus.RUNNING
         run = Run(job, qpu, qubits, now, now + runtime, estimate)
         qpu.hold(run)
-        self.queue.remove(job, JobStatus.RUNNING)
+        if not split:
+            self.queue.remove(job, JobStatus.RUNNING)
         job.start_s = now
         job.device = qpu.name
         job.qubits = qubits
@@ -456,6 +590,8 @@ class Simulation:
             hook(run, now)
         self._pending -= 1
         self._notify_done(job)
+        if job.parent_id is not None:
+            self._fragment_done(job)
         self._check_done()
         self._request_round()
 
@@ -540,6 +676,14 @@ class Simulation:
         for job in list(self.queue):
             self.queue.remove(job, JobStatus.FAILED)
             self._leave(job, JobStatus.FAILED, f"still waiting at the horizon ({self.horizon_s} s)")
+        for parent in list(self._cut_parents.values()):
+            parent.failed = True
+            parent.job.status = JobStatus.FAILED
+            parent.job.reason = f"cut job not finished at the horizon ({self.horizon_s} s)"
+            parent.job.end_s = now
+            self._cut_parents.pop(parent.job.id, None)
+            for hook in self._hooks.get("on_cut_job", ()):
+                hook(parent.job, now)
         for record in list(self._program_records.values()):
             record.status = "failed"
             record.reason = f"not finished at the horizon ({self.horizon_s} s)"

@@ -94,10 +94,15 @@ class JobRecorder(Monitor):
         opt["recorded_status"].append(None if rec is None else rec.status)
 
     def on_reject(self, job: Job, now: float) -> None:
-        self._record(job)
+        if job.parent_id is None:
+            self._record(job)
 
     def on_finish(self, run: Run, now: float) -> None:
-        self._record(run.job)
+        if run.job.parent_id is None:
+            self._record(run.job)
+
+    def on_cut_job(self, job: Job, now: float) -> None:
+        self._record(job)
 
     def __len__(self) -> int:
         return len(self._int["job_id"])
@@ -269,3 +274,38 @@ class ProgramRecorder(Monitor):
         """Programs sorted by id."""
         frame = pd.DataFrame(self._rows)
         return frame.sort_values("program_id", kind="stable").reset_index(drop=True) if len(frame) else frame
+
+
+class FragmentRecorder(JobRecorder):
+    """One row per fragment (or shot piece of a fragment) of a cut job.
+
+    Same columns as :class:`JobRecorder` plus ``parent_id`` and ``fragment``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parents: list[int] = []
+        self._fragments: list[int] = []
+
+    def _keep(self, job: Job) -> None:
+        self._record(job)
+        self._parents.append(job.parent_id)  # type: ignore[arg-type]
+        self._fragments.append(job.fragment)  # type: ignore[arg-type]
+
+    def on_reject(self, job: Job, now: float) -> None:
+        if job.parent_id is not None:
+            self._keep(job)
+
+    def on_finish(self, run: Run, now: float) -> None:
+        if run.job.parent_id is not None:
+            self._keep(run.job)
+
+    def on_cut_job(self, job: Job, now: float) -> None:
+        return
+
+    def to_dataframe(self) -> pd.DataFrame:
+        if not len(self):
+            return pd.DataFrame()
+        frame = super().to_dataframe()
+        order = pd.DataFrame({"job_id": self._int["job_id"], "parent_id": self._parents, "fragment": self._fragments})
+        return frame.merge(order, on="job_id", how="left")

@@ -16,6 +16,7 @@ SUMMARY_FILE = "summary.json"
 PLOT_FILE = "summary.png"
 CALIBRATIONS_FILE = "calibrations.parquet"
 PROGRAMS_FILE = "programs.parquet"
+FRAGMENTS_FILE = "fragments.parquet"
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Results:
         metadata: Config hash, seed, scheduler, versions, wall time.
         calibrations: Calibration log (one row per device and change), if recorded.
         programs: One row per hybrid program, if any.
+        fragments: One row per fragment run of cut circuits, if any.
     """
 
     jobs: pd.DataFrame
@@ -37,6 +39,7 @@ class Results:
     metadata: dict = field(default_factory=dict)
     calibrations: pd.DataFrame | None = None
     programs: pd.DataFrame | None = None
+    fragments: pd.DataFrame | None = None
 
     def write(self, out_dir: str | Path, plot: bool = True) -> Path:
         """Write ``jobs.parquet``, ``timeline.parquet``, ``summary.json`` (+ ``summary.png``).
@@ -52,6 +55,8 @@ class Results:
             write_parquet(out / CALIBRATIONS_FILE, self.calibrations)
         if self.programs is not None and len(self.programs):
             write_parquet(out / PROGRAMS_FILE, self.programs)
+        if self.fragments is not None and len(self.fragments):
+            write_parquet(out / FRAGMENTS_FILE, self.fragments)
         if plot:
             from qcloudsim.plots import plot_run_summary
 
@@ -79,4 +84,5 @@ class Results:
             metadata=data["metadata"],
             calibrations=pd.read_parquet(out / CALIBRATIONS_FILE) if (out / CALIBRATIONS_FILE).exists() else None,
             programs=pd.read_parquet(out / PROGRAMS_FILE) if (out / PROGRAMS_FILE).exists() else None,
+            fragments=pd.read_parquet(out / FRAGMENTS_FILE) if (out / FRAGMENTS_FILE).exists() else None,
         )

@@ -97,6 +97,7 @@ _BUILTIN_MODULES = (
     "qcloudsim.schedulers.fairshare",
     "qcloudsim.schedulers.qsra",
     "qcloudsim.schedulers.placement",
+    "qcloudsim.schedulers.cutting",
 )
 
 

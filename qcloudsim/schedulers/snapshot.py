@@ -79,11 +79,14 @@ class Assignment:
         device: Name of the QPU.
         qubits: Physical qubits (a connected region of free qubits, one per
             logical qubit of the job's circuit, in layout order).
+        shots: Run only this many of the job's shots now (fragments of cut
+            circuits only; the rest stays queued). ``None``: all of them.
     """
 
     job: Job
     device: str
     qubits: Region
+    shots: int | None = None
 
 
 class Snapshot:

@@ -69,6 +69,10 @@ class Job:
         blocking: In exclusive scheduling, the run keeps other jobs off the
             whole device (``False``: only its qubits are held, e.g. an
             interleaving session).
+        parent_id: For a fragment of a cut circuit: the cut job's id.
+        fragment: For a fragment: its index in the cut plan.
+        reconstruction_s: For a fragment: the parent's classical
+            reconstruction time (s), so schedulers can plan for it.
         status: Current :class:`JobStatus`.
         start_s: Time the job started on a QPU (s).
         end_s: Time the job left the system (s).
@@ -95,6 +99,9 @@ class Job:
     interruptions: int = 0
     session: bool = False
     blocking: bool = True
+    parent_id: int | None = None
+    fragment: int | None = None
+    reconstruction_s: float = 0.0
     status: JobStatus = field(default=JobStatus.PENDING)
     start_s: float = float("nan")
     end_s: float = float("nan")

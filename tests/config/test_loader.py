@@ -188,3 +188,15 @@ def test_clean_loc_drops_union_tags_but_keeps_real_fields():
     assert clean_loc(("workload", "synthetic", "arrivals", "mmpp", "rates_per_s")) == ("workload", "arrivals", "rates_per_s")
     assert clean_loc(("fleet", 2, "custom-device")) == ("fleet", 2)
     assert clean_loc(("hybrid", "programs", 0, "stopping", "trace", "path")) == ("hybrid", "programs", 0, "stopping", "path")
+
+
+def test_cutting_config_runs_and_validates(tmp_path):
+    from qcloudsim.experiment import run
+
+    data = small_config_data(cutting={"when": "no_fit", "method": "analytic"})
+    results = run(load_config(write(tmp_path, data)))
+    cut = results.jobs[results.jobs["device"].str.startswith("cut:")]
+    assert len(cut) >= 1 and (cut["num_qubits"] == 9).all() and (cut["status"] == "completed").all()
+    assert results.summary["jobs_cut"] == len(cut) and results.fragments is not None
+    with pytest.raises(ConfigError, match="field 'cutting.when'"):
+        load_config(write(tmp_path, small_config_data(cutting={"when": "sometimes"})))
