@@ -50,20 +50,11 @@ from typing import Any
 from qcloudsim.devices.calibration import Calibration, Edge
 from qcloudsim.devices.device import Device
 from qcloudsim.devices.importer import (
-    FALLBACK_DURATION_1Q_S,
-    FALLBACK_READOUT_DURATION_S,
     FALLBACK_REP_DELAY_S,
-    READOUT_ERROR_LIMIT,
     TWO_QUBIT_GATES,
     RawBackend,
     SkipBackend,
-    clamp_t2,
-    collapse_couplers,
-    fill_coupler_durations,
-    fill_invalid,
-    is_duration_valid,
-    is_error_valid,
-    is_time_valid,
+    filter_calibration,
     majority_gate,
 )
 
@@ -331,44 +322,7 @@ def filter_snapshot(raw: RawBackend) -> tuple[Calibration, str | None, tuple[str
     Raises:
         SkipBackend: A per-qubit error rate or T1/T2 has no valid value on any qubit.
     """
-    couplers, notes_2q = collapse_couplers(raw.two_qubit)
-    error_2q, duration_2q, notes_d2q = fill_coupler_durations(couplers)
-    t1, n_t1 = fill_invalid(raw.t1_s, is_time_valid, "T1 (s)", "not > 0")
-    t2, n_t2 = fill_invalid(raw.t2_s, is_time_valid, "T2 (s)", "not > 0")
-    t2, n_clamp = clamp_t2(t1, t2)
-    ro, n_ro = fill_invalid(
-        raw.readout_error,
-        lambda v: is_error_valid(v, READOUT_ERROR_LIMIT),
-        "readout error",
-        f"outside [0, {READOUT_ERROR_LIMIT:g})",
-    )
-    e1, n_e1 = fill_invalid(raw.error_1q, is_error_valid, f"{raw.gate_1q} error", "outside [0, 1)")
-    ro_d, n_ro_d = fill_invalid(
-        raw.readout_duration_s,
-        is_duration_valid,
-        "readout duration",
-        "missing",
-        fallback=FALLBACK_READOUT_DURATION_S,
-    )
-    d1, n_d1 = fill_invalid(
-        raw.duration_1q_s,
-        is_duration_valid,
-        f"{raw.gate_1q} duration",
-        "missing",
-        fallback=FALLBACK_DURATION_1Q_S,
-    )
-    calibration = Calibration(
-        timestamp=raw.timestamp,
-        t1_s=t1,
-        t2_s=t2,
-        readout_error=ro,
-        readout_duration_s=ro_d,
-        error_1q=e1,
-        duration_1q_s=d1,
-        error_2q=error_2q,
-        duration_2q_s=duration_2q,
-    )
-    notes = notes_2q + notes_d2q + n_t1 + n_t2 + n_clamp + n_ro + n_e1 + n_ro_d + n_d1
+    calibration, couplers, notes = filter_calibration(raw)
     return calibration, (majority_gate(couplers) if couplers else None), notes
 
 

@@ -363,6 +363,51 @@ def processor_label(processor_type: Mapping[str, Any] | None) -> str:
     return label
 
 
+def filter_calibration(raw: RawBackend) -> tuple[Calibration, dict, tuple[str, ...]]:
+    """Apply the filter rules to one raw snapshot (see the module doc).
+
+    Returns:
+        ``(calibration, couplers, notes)``: the filtered calibration, the
+        collapsed couplers (empty when every coupler is broken) and a note
+        per filtered value. Shared by the catalog importer and the
+        calibration-history loader.
+
+    Raises:
+        SkipBackend: A per-qubit error rate or T1/T2 has no valid value on any qubit.
+    """
+    couplers, notes_2q = collapse_couplers(raw.two_qubit)
+    error_2q, duration_2q, notes_d2q = fill_coupler_durations(couplers)
+    t1, n_t1 = fill_invalid(raw.t1_s, is_time_valid, "T1 (s)", "not > 0")
+    t2, n_t2 = fill_invalid(raw.t2_s, is_time_valid, "T2 (s)", "not > 0")
+    t2, n_clamp = clamp_t2(t1, t2)
+    ro, n_ro = fill_invalid(
+        raw.readout_error,
+        lambda v: is_error_valid(v, READOUT_ERROR_LIMIT),
+        "readout error",
+        f"outside [0, {READOUT_ERROR_LIMIT:g})",
+    )
+    e1, n_e1 = fill_invalid(raw.error_1q, is_error_valid, f"{raw.gate_1q} error", "outside [0, 1)")
+    ro_d, n_ro_d = fill_invalid(
+        raw.readout_duration_s, is_duration_valid, "readout duration", "missing", fallback=FALLBACK_READOUT_DURATION_S
+    )
+    d1, n_d1 = fill_invalid(
+        raw.duration_1q_s, is_duration_valid, f"{raw.gate_1q} duration", "missing", fallback=FALLBACK_DURATION_1Q_S
+    )
+    calibration = Calibration(
+        timestamp=raw.timestamp,
+        t1_s=t1,
+        t2_s=t2,
+        readout_error=ro,
+        readout_duration_s=ro_d,
+        error_1q=e1,
+        duration_1q_s=d1,
+        error_2q=error_2q,
+        duration_2q_s=duration_2q,
+    )
+    notes = notes_2q + notes_d2q + n_t1 + n_t2 + n_clamp + n_ro + n_e1 + n_ro_d + n_d1
+    return calibration, couplers, notes
+
+
 def convert(raw: RawBackend, source: str) -> Device:
     """Filter a :class:`RawBackend` into a :class:`Device` (pure).
 
@@ -378,53 +423,17 @@ def convert(raw: RawBackend, source: str) -> Device:
         raise SkipBackend(f"{raw.num_qubits} qubit(s): no two-qubit coupler")
     if not raw.two_qubit:
         raise SkipBackend("no native two-qubit gate (ecr, cz or cx) in the target")
-    couplers, notes_2q = collapse_couplers(raw.two_qubit)
+    calibration, couplers, notes_cal = filter_calibration(raw)
     if not couplers:
         raise SkipBackend(
             f"all {len(raw.two_qubit)} two-qubit gate entries are broken (error >= 1)"
         )
-    error_2q, duration_2q, notes_d2q = fill_coupler_durations(couplers)
-    t1, n_t1 = fill_invalid(raw.t1_s, is_time_valid, "T1 (s)", "not > 0")
-    t2, n_t2 = fill_invalid(raw.t2_s, is_time_valid, "T2 (s)", "not > 0")
-    t2, n_clamp = clamp_t2(t1, t2)
-    ro, n_ro = fill_invalid(
-        raw.readout_error,
-        lambda v: is_error_valid(v, READOUT_ERROR_LIMIT),
-        "readout error",
-        f"outside [0, {READOUT_ERROR_LIMIT:g})",
-    )
-    e1, n_e1 = fill_invalid(raw.error_1q, is_error_valid, f"{raw.gate_1q} error", "outside [0, 1)")
-    ro_d, n_ro_d = fill_invalid(
-        raw.readout_duration_s,
-        is_duration_valid,
-        "readout duration",
-        "missing",
-        fallback=FALLBACK_READOUT_DURATION_S,
-    )
-    d1, n_d1 = fill_invalid(
-        raw.duration_1q_s,
-        is_duration_valid,
-        f"{raw.gate_1q} duration",
-        "missing",
-        fallback=FALLBACK_DURATION_1Q_S,
-    )
     rep_delay = raw.rep_delay_s
     n_rep: tuple[str, ...] = ()
     if rep_delay is None or not is_duration_valid(rep_delay):
         n_rep = (f"default_rep_delay {_fmt(rep_delay)}, using {FALLBACK_REP_DELAY_S:.6g} s",)
         rep_delay = FALLBACK_REP_DELAY_S
-    calibration = Calibration(
-        timestamp=raw.timestamp,
-        t1_s=t1,
-        t2_s=t2,
-        readout_error=ro,
-        readout_duration_s=ro_d,
-        error_1q=e1,
-        duration_1q_s=d1,
-        error_2q=error_2q,
-        duration_2q_s=duration_2q,
-    )
-    notes = notes_2q + notes_d2q + n_t1 + n_t2 + n_clamp + n_ro + n_e1 + n_ro_d + n_d1 + n_rep
+    notes = notes_cal + n_rep
     return Device(
         name=catalog_name(raw.reported_name, raw.fake_name),
         calibration=calibration,

@@ -277,16 +277,28 @@ class Simulation:
             self.queue.requeue(job)
             self._request_round()
             return
-        job.status = JobStatus.FAILED
-        job.reason = f"interrupted by {reason} at {now:.3f} s"
+        self._run_left(run, JobStatus.FAILED, f"interrupted by {reason} at {now:.3f} s")
+
+    def _run_left(self, run: Run, status: JobStatus, reason: str = "") -> None:
+        """A run's job leaves the system now (completed, or failed with ``reason``)."""
+        now = self.env.now
+        job = run.job
+        job.status = status
         job.end_s = now
+        if reason:
+            job.reason = reason
         for hook in self._hooks.get("on_finish", ()):
             hook(run, now)
         self._pending -= 1
         self._notify_done(job)
         if job.parent_id is not None:
-            self._fragment_failed(job)
+            if status is JobStatus.COMPLETED:
+                self._fragment_done(job)
+            else:
+                self._fragment_failed(job)
         self._check_done()
+        if status is JobStatus.COMPLETED:
+            self._request_round()
 
     # -- job lifecycle -----------------------------------------------------------
 
@@ -580,20 +592,9 @@ class Simulation:
         run: Run = event.value
         if run.cancelled:
             return
-        now = self.env.now
         run.qpu.release(run)
         del self._active_runs[run.job.id]
-        job = run.job
-        job.status = JobStatus.COMPLETED
-        job.end_s = now
-        for hook in self._hooks.get("on_finish", ()):
-            hook(run, now)
-        self._pending -= 1
-        self._notify_done(job)
-        if job.parent_id is not None:
-            self._fragment_done(job)
-        self._check_done()
-        self._request_round()
+        self._run_left(run, JobStatus.COMPLETED)
 
     # -- hybrid programs (qcloudsim.engine.programs) ------------------------------
 
@@ -619,14 +620,7 @@ class Simulation:
         run.end_s = now
         run.qpu.release(run)
         del self._active_runs[run.job.id]
-        run.job.status = JobStatus.COMPLETED
-        run.job.end_s = now
-        for hook in self._hooks.get("on_finish", ()):
-            hook(run, now)
-        self._pending -= 1
-        self._notify_done(run.job)
-        self._check_done()
-        self._request_round()
+        self._run_left(run, JobStatus.COMPLETED)
 
     def estimate_on(self, run: Run, job: Job) -> float:
         """QPU time (s) of ``job``'s circuits on ``run``'s region (a session)."""

@@ -123,6 +123,7 @@ class PolicyScheduler(Scheduler):
         self.exclusive = exclusive
 
     def decide(self, snapshot: Snapshot) -> list[Assignment]:
+        self.before_round(snapshot)
         decisions: list[Assignment] = []
         if not any(d.available for d in snapshot.devices):
             return decisions
@@ -134,7 +135,14 @@ class PolicyScheduler(Scheduler):
                 break
             snapshot.claim(assignment)
             decisions.append(assignment)
+            self.after_assign(assignment, snapshot)
         return decisions
+
+    def before_round(self, snapshot: Snapshot) -> None:  # noqa: B027
+        """Hook: called at the start of every round (e.g. to expire usage)."""
+
+    def after_assign(self, assignment: Assignment, snapshot: Snapshot) -> None:  # noqa: B027
+        """Hook: called after each assignment of the round (e.g. to charge usage)."""
 
     def describe(self) -> dict:
         return {

@@ -231,21 +231,11 @@ class FairShareScheduler(PolicyScheduler):
         self.ledger.expire(now)
         return self.ledger.by_group()
 
-    def decide(self, snapshot: Snapshot) -> list[Assignment]:
+    def before_round(self, snapshot: Snapshot) -> None:
         self.ledger.expire(snapshot.now)
-        decisions: list[Assignment] = []
-        if not any(d.available for d in snapshot.devices):
-            return decisions
-        for job in self.order_policy.order(snapshot):
-            assignment = self.placement.place(job, snapshot)
-            if assignment is None:
-                if self.backfill and snapshot.has_capacity():
-                    continue
-                break
-            snapshot.claim(assignment)
-            decisions.append(assignment)
-            self._charge(assignment, snapshot)
-        return decisions
+
+    def after_assign(self, assignment: Assignment, snapshot: Snapshot) -> None:
+        self._charge(assignment, snapshot)
 
     def _charge(self, assignment: Assignment, snapshot: Snapshot) -> None:
         job = assignment.job

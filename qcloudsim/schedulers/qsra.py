@@ -250,24 +250,15 @@ class QSRAScheduler(PolicyScheduler):
     def reset(self, seed: np.random.SeedSequence | None = None) -> None:
         self.spread.begin_round()
 
-    def decide(self, snapshot: Snapshot) -> list[Assignment]:
+    def before_round(self, snapshot: Snapshot) -> None:
         self.spread.begin_round()
-        decisions: list[Assignment] = []
-        if not any(d.available for d in snapshot.devices):
-            return decisions
-        for job in self.order_policy.order(snapshot):
-            assignment = self.spread.place(job, snapshot)
-            if assignment is None:
-                if self.backfill and snapshot.has_capacity():
-                    continue
-                break
-            snapshot.claim(assignment)
-            decisions.append(assignment)
-            device = snapshot.device(assignment.device)
-            estimate = snapshot.estimate(job, device, assignment.qubits)
-            if estimate is not None:
-                self.spread.note(assignment, snapshot.now + snapshot.runtime_s(job, estimate))
-        return decisions
+
+    def after_assign(self, assignment: Assignment, snapshot: Snapshot) -> None:
+        job = assignment.job
+        device = snapshot.device(assignment.device)
+        estimate = snapshot.estimate(job, device, assignment.qubits)
+        if estimate is not None:
+            self.spread.note(assignment, snapshot.now + snapshot.runtime_s(job, estimate))
 
     def describe(self) -> dict:
         return {
