@@ -67,7 +67,7 @@ def test_swf_replay_with_scaling_is_deterministic(tmp_path):
     cfg = load_config(_config(tmp_path, trace))
     a, b = run(cfg), run(cfg, seed=0)
     pd.testing.assert_frame_equal(a.jobs, b.jobs)
-    assert len(a.jobs) > a.summary["trace_rows_read"] * 0  # copies exist
+    assert (a.jobs["job_id"] >= 10**12).any(), "load_scale 1.5 adds jittered copies"
     assert a.jobs["num_qubits"].max() <= 20
 
 

@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from qcloudsim.config.loader import load_config  # noqa: E402
 from qcloudsim.plots import metric_vs_load  # noqa: E402
 from qcloudsim.sweep import run_sweep  # noqa: E402
+from qcloudsim.sweep.aggregate import format_mean_ci  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOAD = "workload_arrivals_rate_per_s"
@@ -28,9 +29,7 @@ METRICS = [("deadline_hit_rate", "deadline hit rate"), ("makespan_s", "makespan 
 
 
 def cell(row: pd.Series, metric: str) -> str:
-    mean, low, high = row[metric], row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"]
-    fmt = "{:.3f}" if abs(mean) < 10 else "{:.0f}"
-    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+    return format_mean_ci(row, metric, decimals=3)
 
 
 def main(argv: list[str] | None = None) -> int:

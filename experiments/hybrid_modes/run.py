@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from qcloudsim.config.loader import load_config  # noqa: E402
 from qcloudsim.plots import metric_vs_load  # noqa: E402
 from qcloudsim.sweep import run_sweep  # noqa: E402
+from qcloudsim.sweep.aggregate import format_mean_ci  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOAD = "workload_arrivals_rate_per_s"
@@ -27,9 +28,7 @@ SHARES = ("program_queue_share", "program_qpu_share", "program_classical_share",
 
 
 def cell(row: pd.Series, metric: str) -> str:
-    mean, low, high = row[metric], row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"]
-    fmt = "{:.2f}" if abs(mean) < 10 else "{:.0f}"
-    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+    return format_mean_ci(row, metric, decimals=2)
 
 
 def main(argv: list[str] | None = None) -> int:

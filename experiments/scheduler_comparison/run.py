@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 from qcloudsim.config.loader import load_config  # noqa: E402
 from qcloudsim.plots import completion_cdf_by, metric_vs_load  # noqa: E402
 from qcloudsim.sweep import run_sweep  # noqa: E402
+from qcloudsim.sweep.aggregate import format_mean_ci  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOAD = "workload_arrivals_base_rate_per_s"
@@ -36,10 +37,7 @@ METRICS = [
 
 
 def cell(row: pd.Series, metric: str) -> str:
-    """``mean [low, high]`` with sensible precision."""
-    mean, low, high = row[metric], row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"]
-    fmt = "{:.3f}" if abs(mean) < 10 else "{:.0f}"
-    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+    return format_mean_ci(row, metric, decimals=3)
 
 
 def group_waits(jobs: pd.DataFrame, load: float) -> pd.DataFrame:

@@ -45,6 +45,13 @@ def mean_ci95(values: np.ndarray) -> tuple[float, float, float]:
     return (mean, mean - half, mean + half)
 
 
+def format_mean_ci(row, metric: str, decimals: int = 3) -> str:
+    """``"mean [low, high]"`` of a summary row's metric; whole numbers from 10 up."""
+    mean, low, high = row[metric], row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"]
+    fmt = f"{{:.{decimals}f}}" if abs(mean) < 10 else "{:.0f}"
+    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+
+
 def _column(path: str) -> str:
     return path.replace(".", "_")
 
