@@ -47,7 +47,7 @@ def test_results_columns_and_summary():
 def test_write_and_read_back(tmp_path):
     results = run(small_config())
     out = results.write(tmp_path / "res")
-    assert sorted(p.name for p in out.iterdir()) == ["calibrations.parquet", "jobs.parquet", "summary.json", "summary.png", "timeline.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["attempts.parquet", "calibrations.parquet", "jobs.parquet", "summary.json", "summary.png", "timeline.parquet"]
     meta = json.loads((out / "summary.json").read_text())["metadata"]
     assert meta["seed"] == 3 and len(meta["config_hash"]) == 64 and "simpy" in meta["versions"]
     back = Results.read(out)
@@ -61,13 +61,15 @@ def test_optional_columns_only_when_used():
     from tests.conftest import ghz_profile
 
     plain = JobRecorder()
-    job = Job(id=0, arrival_s=0.0, profile=ghz_profile(2), status=JobStatus.REJECTED, reason="x")
+    job = Job.new(id=0, arrival_s=0.0, profile=ghz_profile(2))
+    job.state.status, job.state.reason = JobStatus.REJECTED, "x"
     plain.on_reject(job, 0.0)
     assert not set(OPTIONAL_JOB_COLUMNS) & set(plain.to_dataframe().columns)
     mixed = JobRecorder()
     mixed.on_reject(job, 0.0)
-    traced = Job(id=1, arrival_s=1.0, profile=ghz_profile(2), status=JobStatus.REJECTED, reason="y",
-                 recorded=RecordedOutcome(queue_s=5.0, run_s=2.0, device="ibm_x", status="DONE"))
+    traced = Job.new(id=1, arrival_s=1.0, profile=ghz_profile(2),
+                     recorded=RecordedOutcome(queue_s=5.0, run_s=2.0, device="ibm_x", status="DONE"))
+    traced.state.status, traced.state.reason = JobStatus.REJECTED, "y"
     mixed.on_reject(traced, 1.0)
     frame = mixed.to_dataframe()
     assert frame["recorded_run_s"].isna().tolist() == [True, False]

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictBool,
     Tag,
     field_validator,
     model_validator,
@@ -382,15 +383,42 @@ class WorkloadConfig(Strict):
 
 
 class SchedulerConfig(Strict):
-    """Scheduler name (registry or ``"package.module:Class"``), its parameters and a display label.
+    """The scheduler: a preset by name, policy levels, and the queue topology.
 
-    The parameters are checked by building the scheduler once, so a bad
-    value is reported with the config's file and line.
+    Attributes:
+        name: Registered preset or ``"package.module:Class"``.
+        params: The preset's parameters.
+        label: Display label.
+        order: Queue-order level replacing the preset's (a name such as
+            ``fifo``, ``sjf``, ``priority``, ``edf``, ``fairshare``, ``qhrrn``,
+            or ``{name: ..., <params>}``).
+        placement: Placement level (``fidelity``, ``least_loaded``, ``weighted``, ``spread``).
+        multiplexing: ``exclusive`` (one job per QPU) or ``shared`` (multi-programming).
+        backfill: Let later jobs start ahead of one that must wait (default: the preset's).
+        queues: ``global`` (one queue) or ``per_device`` (a job that names its
+            device waits in that device's queue, ordered on its own).
+
+    The scheduler is built once at validation, so a bad value is reported
+    with the config's file and line.
     """
 
     name: str = "fcfs"
     params: dict[str, Any] = {}
     label: str | None = None
+    order: str | dict[str, Any] | None = None
+    placement: str | dict[str, Any] | None = None
+    multiplexing: Literal["exclusive", "shared"] | None = None
+    backfill: StrictBool | None = None
+    queues: Literal["global", "per_device"] = "global"
+
+    def build(self):
+        """A new scheduler object for one run."""
+        from qcloudsim.schedulers.levels import compose
+        from qcloudsim.schedulers.registry import make_scheduler
+
+        return compose(
+            make_scheduler(self.name, **self.params), self.order, self.placement, self.multiplexing, self.backfill
+        )
 
     @field_validator("name")
     @classmethod
@@ -402,9 +430,7 @@ class SchedulerConfig(Strict):
 
     @model_validator(mode="after")
     def _buildable(self) -> SchedulerConfig:
-        from qcloudsim.schedulers.registry import make_scheduler
-
-        make_scheduler(self.name, **self.params)
+        self.build()
         return self
 
     @property

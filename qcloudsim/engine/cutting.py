@@ -19,19 +19,15 @@ its queued fragments are cancelled (``failed``, "sibling fragment failed").
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from qcloudsim.workload.job import Job, JobStatus
+from qcloudsim.workload.job import IdAllocator, Job, JobStatus, Lineage
 
 if TYPE_CHECKING:
     from qcloudsim.cutting.plan import CutPlan
-    from qcloudsim.engine.simulation import Simulation
-
-FRAGMENT_IDS = itertools.count(2 * 10**15)
-"""Ids of fragment and piece jobs (far above workload and program ids)."""
+    from qcloudsim.engine.extensions.cutting import CuttingExtension
 
 When = Literal["never", "no_fit", "faster"]
 
@@ -44,7 +40,7 @@ class CuttingPolicy:
         when: ``never``; ``no_fit`` (only jobs no device can hold); ``faster``
             (also a job that fits only on busy devices is cut to the width of
             the largest idle device when that is estimated to finish earlier,
-            see :meth:`qcloudsim.engine.simulation.Simulation.cut_is_faster`).
+            see :meth:`qcloudsim.engine.extensions.cutting.CuttingExtension.cut_is_faster`).
         max_fragment_qubits: Widest fragment; ``None``: the largest connected
             region in the fleet.
         max_overhead: Largest sampling overhead accepted; beyond it the job
@@ -70,6 +66,7 @@ class CutParent:
     shots_left: list[int]
     fidelity_sum: list[float]
     shots_done: list[int]
+    fragments: list[Job] = field(default_factory=list)
     devices: set[str] = field(default_factory=set)
     first_start: float = math.inf
     failed: bool = False
@@ -98,50 +95,55 @@ def make_plan(job: Job, width: int, policy: CuttingPolicy) -> CutPlan:
     return analytic_plan(job.profile, width, max_overhead=policy.max_overhead, seed=policy.seed)
 
 
-def fragment_jobs(parent: Job, plan: CutPlan, now: float) -> list[Job]:
-    """The fragment jobs of a cut job (inheriting user, group, priority, deadline)."""
+def fragment_jobs(parent: Job, plan: CutPlan, now: float, ids: IdAllocator) -> list[Job]:
+    """The fragment jobs of a cut job: its submission with the fragment's circuit and shots.
+
+    They inherit user, group, priority and deadline; they arrive ``now`` and
+    have no fixed service time or recorded outcome of their own.
+    """
     from qcloudsim.cutting.reconstruction import reconstruction_time_s
 
     recon = reconstruction_time_s(plan, parent.shots * parent.circuits)
     shots = plan.fragment_shots(parent.shots)
     return [
-        Job(
-            id=next(FRAGMENT_IDS), arrival_s=now, profile=profile, shots=int(shots[i]), circuits=parent.circuits,
-            user=parent.user, group=parent.group, priority=parent.priority, deadline_s=parent.deadline_s,
-            program_id=parent.program_id, iteration=parent.iteration,
-            parent_id=parent.id, fragment=i, reconstruction_s=recon,
+        parent.derived(
+            ids.fragment(),
+            Lineage(
+                program_id=parent.program_id, iteration=parent.iteration,
+                parent_id=parent.id, fragment=i, reconstruction_s=recon,
+            ),
+            arrival_s=now, profile=profile, shots=int(shots[i]), service_s=None, recorded=None,
         )
         for i, profile in enumerate(plan.fragments)
     ]
 
 
-def piece_of(job: Job, shots: int) -> Job:
+def piece_of(job: Job, shots: int, ids: IdAllocator) -> Job:
     """A piece of fragment ``job`` running ``shots`` of its shots (the rest stays with ``job``)."""
-    return Job(
-        id=next(FRAGMENT_IDS), arrival_s=job.arrival_s, profile=job.profile, shots=shots, circuits=job.circuits,
-        user=job.user, group=job.group, priority=job.priority, deadline_s=job.deadline_s,
-        program_id=job.program_id, iteration=job.iteration,
-        parent_id=job.parent_id, fragment=job.fragment, reconstruction_s=job.reconstruction_s,
-    )
+    return job.derived(ids.fragment(), job.lineage, shots=shots)
 
 
-def reconstruct(sim: Simulation, parent: CutParent):
+def reconstruct(cutting: CuttingExtension, parent: CutParent):
     """Process body: reconstruction on the classical pool, then the parent completes."""
     from qcloudsim.cutting.reconstruction import combine_fidelity, reconstruction_time_s
 
+    env = cutting.env
     duration = reconstruction_time_s(parent.plan, parent.job.shots * parent.job.circuits)
-    if sim.pool.capacities.get("cpu", 0) > 0:
-        yield from sim.pool.run("cpu", duration)
+    pool = cutting.pool
+    if pool.capacities.get("cpu", 0) > 0:
+        yield from pool.run("cpu", duration)
     else:
-        yield sim.env.timeout(duration)
+        yield env.timeout(duration)
+    if parent.failed:  # the run ended while reconstructing
+        return
     fidelities = [
         total / done if done else 0.0 for total, done in zip(parent.fidelity_sum, parent.shots_done, strict=True)
     ]
-    job = parent.job
-    job.status = JobStatus.COMPLETED
-    job.start_s = parent.first_start
-    job.end_s = sim.env.now
-    job.device = "cut:" + "+".join(sorted(parent.devices))
-    job.qubits = ()
-    job.fidelity = combine_fidelity(fidelities, parent.plan)
-    sim.parent_done(parent)
+    state = parent.job.state
+    state.status = JobStatus.COMPLETED
+    state.start_s = parent.first_start
+    state.end_s = env.now
+    state.device = "cut:" + "+".join(sorted(parent.devices))
+    state.qubits = ()
+    state.fidelity = combine_fidelity(fidelities, parent.plan)
+    cutting.parent_done(parent)

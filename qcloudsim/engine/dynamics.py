@@ -25,8 +25,8 @@ from qcloudsim.devices.calibration import Calibration
 from qcloudsim.models.drift import DriftParams, drift_step, recalibrate
 
 if TYPE_CHECKING:
+    from qcloudsim.engine.kernel import Kernel as Simulation
     from qcloudsim.engine.qpu import QPU
-    from qcloudsim.engine.simulation import Simulation
 
 OnRunning = Literal["drain", "requeue", "fail"]
 Window = tuple[float, float]

@@ -21,7 +21,6 @@ quantum phase), classical (optimizer steps, including waiting for a node).
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -31,14 +30,11 @@ import simpy
 
 from qcloudsim.hybrid.program import HybridProgram
 from qcloudsim.seeding import SeedStreams
-from qcloudsim.workload.job import Job, JobStatus
+from qcloudsim.workload.job import Job, JobStatus, Lineage, Submission
 
 if TYPE_CHECKING:
+    from qcloudsim.engine.extensions.programs import ProgramsExtension as Simulation
     from qcloudsim.engine.qpu import Run
-    from qcloudsim.engine.simulation import Simulation
-
-PROGRAM_JOB_IDS = itertools.count(10**15)
-"""Ids of jobs created by programs (far above workload ids)."""
 
 
 @dataclass
@@ -77,11 +73,15 @@ class ProgramRecord:
         return row
 
 
-def _job(program: HybridProgram, iteration: int, circuits: int, **extra) -> Job:
+def _job(sim: Simulation, program: HybridProgram, iteration: int, circuits: int, **lineage) -> Job:
+    """A job of ``program`` submitted now (id from the simulation's allocator)."""
+    service_s = lineage.pop("service_s", None)
     return Job(
-        id=next(PROGRAM_JOB_IDS), arrival_s=0.0, profile=program.ansatz, shots=program.shots,
-        circuits=circuits, user=program.user, group=program.group,
-        program_id=program.id, iteration=iteration, **extra,
+        Submission(
+            id=sim.ids.program_job(), arrival_s=float(sim.env.now), profile=program.ansatz, shots=program.shots,
+            circuits=circuits, user=program.user, group=program.group, service_s=service_s,
+        ),
+        Lineage(program_id=program.id, iteration=iteration, **lineage),
     )
 
 
@@ -140,8 +140,8 @@ def _queued_phase(sim: Simulation, program: HybridProgram, iteration: int, recor
     env = sim.env
     begin = env.now
     count = program.circuits_per_iteration
-    jobs = [_job(program, iteration, count)] if program.mode == "batch" else [
-        _job(program, iteration, 1) for _ in range(count)
+    jobs = [_job(sim, program, iteration, count)] if program.mode == "batch" else [
+        _job(sim, program, iteration, 1) for _ in range(count)
     ]
     events = [sim.submit(job) for job in jobs]
     record.jobs += len(jobs)
@@ -157,7 +157,7 @@ def _session_phase(
     sim: Simulation, program: HybridProgram, iteration: int, record: ProgramRecord, session: Run | None
 ) -> Generator:
     env = sim.env
-    probe = _job(program, iteration, program.circuits_per_iteration)
+    probe = _job(sim, program, iteration, program.circuits_per_iteration)
     begin = env.now
     if session is not None and (session.cancelled or session.job.status is not JobStatus.RUNNING):
         _account_session(record, session, session.end_s)
@@ -169,7 +169,7 @@ def _session_phase(
             session = None
     if session is None:
         request = _job(
-            program, iteration, program.circuits_per_iteration, session=True,
+            sim, program, iteration, program.circuits_per_iteration, session=True,
             service_s=program.session.time_limit_s, blocking=not program.session.interleave,
         )
         started, done = sim.submit(request)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
+from qcloudsim.models.cost import Quote
 from qcloudsim.models.estimator import Estimate
 from qcloudsim.workload.job import Job
 
@@ -30,7 +31,9 @@ class Run:
         qubits: The physical qubits it holds.
         start_s: Start time (s).
         end_s: Expected end time (s).
-        estimate: Model outputs used for it.
+        estimate: Model outputs in force for it (crosstalk included).
+        quote: The cost model's quote it was dispatched with.
+        attempt: 1 for the job's first run, 2 after one requeue, ...
         cancelled: Set when the run is cut short; its completion event is ignored.
     """
 
@@ -40,6 +43,8 @@ class Run:
     start_s: float
     end_s: float
     estimate: Estimate
+    quote: Quote | None = None
+    attempt: int = 1
     cancelled: bool = False
 
 

@@ -309,3 +309,53 @@ class FragmentRecorder(JobRecorder):
         frame = super().to_dataframe()
         order = pd.DataFrame({"job_id": self._int["job_id"], "parent_id": self._parents, "fragment": self._fragments})
         return frame.merge(order, on="job_id", how="left")
+
+
+ATTEMPT_COLUMNS = ("job_id", "attempt", "device", "qubits", "start_s", "end_s", "fidelity", "outcome")
+"""Columns of the attempts table, in order."""
+
+
+class AttemptRecorder(Monitor):
+    """One row per run of a job on a QPU, including runs cut short and requeued.
+
+    A job interrupted by an outage or a calibration with ``on_running:
+    requeue`` runs more than once; the job table shows its last run, this
+    table every one. ``outcome`` is ``completed``, ``interrupted`` (cut and
+    requeued) or ``failed`` (cut and failed, or still running when the run
+    ended). Times in seconds.
+    """
+
+    def __init__(self) -> None:
+        self._num = {c: array("d") for c in ("start_s", "end_s", "fidelity")}
+        self._int = {c: array("q") for c in ("job_id", "attempt")}
+        self._obj: dict[str, list] = {c: [] for c in ("device", "qubits", "outcome")}
+
+    def _record(self, run: Run, end_s: float, outcome: str) -> None:
+        self._int["job_id"].append(run.job.id)
+        self._int["attempt"].append(run.attempt)
+        self._num["start_s"].append(run.start_s)
+        self._num["end_s"].append(end_s)
+        self._num["fidelity"].append(run.job.state.fidelity)
+        self._obj["device"].append(run.qpu.name)
+        self._obj["qubits"].append(list(run.qubits))
+        self._obj["outcome"].append(outcome)
+
+    def on_finish(self, run: Run, now: float) -> None:
+        self._record(run, now, "completed" if run.job.state.status == "completed" else "failed")
+
+    def on_interrupt(self, run: Run, now: float) -> None:
+        self._record(run, now, "interrupted")
+
+    def __len__(self) -> int:
+        return len(self._int["job_id"])
+
+    def to_dataframe(self) -> pd.DataFrame:
+        data: dict = {}
+        for column in ATTEMPT_COLUMNS:
+            if column in self._num:
+                data[column] = np.frombuffer(self._num[column], dtype=np.float64) if len(self) else np.zeros(0)
+            elif column in self._int:
+                data[column] = np.frombuffer(self._int[column], dtype=np.int64) if len(self) else np.zeros(0, np.int64)
+            else:
+                data[column] = pd.Series(self._obj[column], dtype=object)
+        return pd.DataFrame(data, columns=list(ATTEMPT_COLUMNS))

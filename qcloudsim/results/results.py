@@ -17,6 +17,7 @@ PLOT_FILE = "summary.png"
 CALIBRATIONS_FILE = "calibrations.parquet"
 PROGRAMS_FILE = "programs.parquet"
 FRAGMENTS_FILE = "fragments.parquet"
+ATTEMPTS_FILE = "attempts.parquet"
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Results:
         calibrations: Calibration log (one row per device and change), if recorded.
         programs: One row per hybrid program, if any.
         fragments: One row per fragment run of cut circuits, if any.
+        attempts: One row per run of a job on a QPU, runs cut by a requeue
+            included (see :class:`~qcloudsim.results.recorders.AttemptRecorder`).
     """
 
     jobs: pd.DataFrame
@@ -40,6 +43,7 @@ class Results:
     calibrations: pd.DataFrame | None = None
     programs: pd.DataFrame | None = None
     fragments: pd.DataFrame | None = None
+    attempts: pd.DataFrame | None = None
 
     def write(self, out_dir: str | Path, plot: bool = True) -> Path:
         """Write ``jobs.parquet``, ``timeline.parquet``, ``summary.json`` (+ ``summary.png``).
@@ -57,6 +61,8 @@ class Results:
             write_parquet(out / PROGRAMS_FILE, self.programs)
         if self.fragments is not None and len(self.fragments):
             write_parquet(out / FRAGMENTS_FILE, self.fragments)
+        if self.attempts is not None:
+            write_parquet(out / ATTEMPTS_FILE, self.attempts)
         if plot:
             from qcloudsim.plots import plot_run_summary
 
@@ -85,4 +91,5 @@ class Results:
             calibrations=pd.read_parquet(out / CALIBRATIONS_FILE) if (out / CALIBRATIONS_FILE).exists() else None,
             programs=pd.read_parquet(out / PROGRAMS_FILE) if (out / PROGRAMS_FILE).exists() else None,
             fragments=pd.read_parquet(out / FRAGMENTS_FILE) if (out / FRAGMENTS_FILE).exists() else None,
+            attempts=pd.read_parquet(out / ATTEMPTS_FILE) if (out / ATTEMPTS_FILE).exists() else None,
         )

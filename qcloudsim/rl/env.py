@@ -107,17 +107,11 @@ class QCloudEnv(gym.Env):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
         episode_seed = int(seed) if seed is not None else int(self.np_random.integers(0, 2**31 - 1))
-        from qcloudsim.experiment import build_estimator, build_fleet, build_workload
-        from qcloudsim.seeding import SeedStreams
+        from qcloudsim.build import build_simulation
 
-        streams = SeedStreams(episode_seed)
-        devices, dynamics = build_fleet(self.config)
         self._recorder = JobRecorder()
-        self._sim = Simulation(
-            devices, _DecisionPoint(self), build_workload(self.config, streams).jobs,
-            estimator=build_estimator(self.config), monitors=[self._recorder],
-            dynamics=dynamics, streams=streams,
-        )
+        built = build_simulation(self.config, episode_seed, [self._recorder], scheduler=_DecisionPoint(self))
+        self._sim = built.simulation
         self._sim.start()
         self._pending = None
         self._steps = 0
@@ -145,7 +139,7 @@ class QCloudEnv(gym.Env):
                 return self._observation(), reward, False, self._steps >= self.config.rl.max_steps, self._info(invalid_action=True)
         if action != self.wait_action:
             reward = self._place(snapshot, job, action)
-            self._sim._request_round()
+            self._sim.request_round()
         self._advance(after_wait=action == self.wait_action)
         terminated = self._pending is None
         truncated = not terminated and self._steps >= self.config.rl.max_steps
@@ -170,15 +164,15 @@ class QCloudEnv(gym.Env):
         sim = self._sim
         assert sim is not None
         device = snapshot.devices[index]
-        estimate = snapshot.estimate(job, device)
-        if estimate is None:  # guarded by the mask
+        quote = snapshot.estimate(job, device)
+        if quote is None:  # guarded by the mask
             raise RuntimeError(f"device {device.name} cannot take job {job.id}")
-        sim._start(Assignment(job, device.name, estimate.qubits))
+        sim.dispatch(Assignment(job, device.name, quote.qubits, quote=quote))
         weights = self.config.rl.reward
-        runtime = snapshot.runtime_s(job, estimate)
+        runtime = quote.runtime_s
         completion = (sim.now - job.arrival_s + runtime) / self.config.rl.time_scale_s
         busy = sum(1 for q in sim.qpus if q.running) / len(sim.qpus)
-        return float(weights.fidelity * job.fidelity - weights.completion * completion + weights.utilization * busy)
+        return float(weights.fidelity * job.state.fidelity - weights.completion * completion + weights.utilization * busy)
 
     def _advance(self, after_wait: bool = False) -> None:
         """Step SimPy events until a decision point or the end of the work."""
@@ -188,8 +182,9 @@ class QCloudEnv(gym.Env):
         if after_wait:  # nothing changes until the next event: take at least one
             if env.peek() < math.inf:
                 env.step()
+        stop_at = sim.stop_at if sim.stop_at is not None else math.inf
         while self._pending is None:
-            if sim.all_done.triggered or env.peek() == math.inf:
+            if sim.all_done.triggered or env.peek() == math.inf or env.peek() >= stop_at:
                 sim.finish()
                 return
             env.step()

@@ -18,9 +18,10 @@ class DRLScheduler(Scheduler):
 
     The policy sees exactly what the Gymnasium environment showed it in
     training (:func:`qcloudsim.rl.observation.observe`) and picks a device
-    for the job at the head of the queue, or waits. Jobs are placed until
-    the policy waits or the head cannot start anywhere (FCFS order, like
-    the environment's decision points).
+    for the job at the head of the queue, or waits. One decision per round
+    (``one_per_round``): after each start the engine runs a new round at the
+    same instant, so every observation is built from the engine's state,
+    as in the environment, never from a round's tentative claims.
 
     Source: the DRL schedulers of DRLQ (Nguyen et al., arXiv 2407.20599) and
     Moirai-style GCN + RL placement; trained with sb3-contrib MaskablePPO
@@ -30,6 +31,8 @@ class DRLScheduler(Scheduler):
         checkpoint: Path of a saved MaskablePPO model (``.zip``).
         deterministic: Take the most likely action.
     """
+
+    one_per_round = True
 
     def __init__(self, checkpoint: str, deterministic: bool = True) -> None:
         path = Path(checkpoint)
@@ -63,24 +66,20 @@ class DRLScheduler(Scheduler):
     def decide(self, snapshot: Snapshot) -> list[Assignment]:
         self._load(len(snapshot.devices))
         assert self._spec is not None and self._model is not None
-        decisions: list[Assignment] = []
-        wait_index = self._spec.num_devices
-        for job in snapshot.queue:
-            obs, feasible = observe(snapshot, job, self._spec)
-            if not feasible.any():
-                break
-            mask = np.append(feasible, wait_allowed(snapshot) or bool(decisions))
-            action, _ = self._model.predict(obs, action_masks=mask, deterministic=self.deterministic)
-            action = int(action)
-            if action == wait_index:
-                break
-            device = snapshot.devices[action]
-            estimate = snapshot.estimate(job, device)
-            assert estimate is not None
-            assignment = Assignment(job, device.name, estimate.qubits)
-            snapshot.claim(assignment)
-            decisions.append(assignment)
-        return decisions
+        job = snapshot.queue.head()
+        if job is None:
+            return []
+        obs, feasible = observe(snapshot, job, self._spec)
+        if not feasible.any():
+            return []
+        mask = np.append(feasible, wait_allowed(snapshot))
+        action, _ = self._model.predict(obs, action_masks=mask, deterministic=self.deterministic)
+        action = int(action)
+        if action == self._spec.num_devices:
+            return []
+        quote = snapshot.estimate(job, snapshot.devices[action])
+        assert quote is not None
+        return [Assignment(job, quote.device, quote.qubits, quote=quote)]
 
     def describe(self) -> dict:
         return {"name": self.name, "checkpoint": self.checkpoint, "deterministic": self.deterministic}

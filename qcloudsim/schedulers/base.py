@@ -4,16 +4,25 @@ A scheduler is a pure decision function over a :class:`Snapshot`::
 
     assignments = scheduler.decide(snapshot)
 
-It never advances time or touches the engine. Following CloudSim Plus, the
-decision is split into levels that can be combined freely:
+It never advances time or touches the engine. Following CloudSim Plus, a
+:class:`PolicyScheduler` is built from three independent levels, each an
+object with its own per-round state (``reset`` before a run,
+``begin_round`` before each round, ``assigned`` after each assignment):
 
-* :class:`QueueOrder` — in which order waiting jobs are considered
-  (FCFS, fair-share, priority, ...);
-* :class:`Placement` — which QPU and which qubits a job gets;
-* multiplexing — whether a QPU runs one job at a time (``exclusive``) or
-  several in disjoint regions (a later issue), a property of the snapshot.
+* :class:`QueueOrder` — in which order the waiting jobs of a queue are
+  considered (FIFO, SJF, fair-share, priority, ...);
+* :class:`Placement` — which QPU and which qubits a job gets; it answers
+  an :class:`Assignment`, :data:`WAIT` (not now) or :data:`INFEASIBLE`
+  (never on this fleet);
+* :class:`Multiplexing` — one job per QPU at a time (:class:`Exclusive`) or
+  several in disjoint regions (:class:`Shared`).
 
-:class:`PolicyScheduler` combines an order and a placement.
+Backfilling is the policy's own switch: with ``backfill=False`` a queue
+stops at its first job that must wait (strict order); with ``True`` later
+jobs may start ahead of it. With per-device queues every queue is ordered
+and cut on its own, so a job waiting for one device never holds back
+another device's queue. Any order combines with any placement and
+multiplexing (:mod:`qcloudsim.schedulers.levels` names them for YAML).
 """
 
 from __future__ import annotations
@@ -21,11 +30,11 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import numpy as np
 
-from qcloudsim.schedulers.snapshot import Assignment, DeviceView, Snapshot
+from qcloudsim.schedulers.snapshot import Assignment, DeviceView, QueueView, Snapshot
 from qcloudsim.workload.job import Job
 
 
@@ -35,10 +44,14 @@ class Scheduler(ABC):
     Attributes:
         name: Registry name (set by :func:`qcloudsim.schedulers.registry.register`).
         exclusive: One job per QPU at a time (``True``) or multi-programming.
+        one_per_round: See below.
     """
 
     name: ClassVar[str] = ""
     exclusive: bool = True
+    one_per_round: ClassVar[bool] = False
+    """Decide at most one assignment per round and see the engine's state after it
+    (the engine runs a new round at the same instant after each start)."""
 
     def reset(self, seed: np.random.SeedSequence | None = None) -> None:  # noqa: B027
         """Forget internal state before a new run; ``seed`` feeds any randomness."""
@@ -49,65 +62,149 @@ class Scheduler(ABC):
 
     def describe(self) -> dict:
         """Parameters for run metadata."""
-        return {"name": self.name}
+        return {"name": self.name or f"{type(self).__module__}:{type(self).__qualname__}"}
 
 
-class QueueOrder(ABC):
-    """Queue-ordering level: yields waiting jobs in the order to consider them."""
+class Wait:
+    """Placement answer: the job cannot start now (a later event may let it)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "WAIT"
+
+
+class Infeasible:
+    """Placement answer: the job can never start on this fleet (it never blocks a queue)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "INFEASIBLE"
+
+
+WAIT: Final = Wait()
+INFEASIBLE: Final = Infeasible()
+
+Decision = Assignment | Wait | Infeasible
+
+
+class Level:
+    """State hooks shared by the three policy levels (override what you need)."""
+
+    name: ClassVar[str] = ""
+
+    def reset(self, seed: np.random.SeedSequence | None = None) -> None:  # noqa: B027
+        """Forget state before a new run."""
+
+    def begin_round(self, snapshot: Snapshot) -> None:  # noqa: B027
+        """Called at the start of every round."""
+
+    def assigned(self, assignment: Assignment, snapshot: Snapshot) -> None:  # noqa: B027
+        """Called after each assignment of the round."""
+
+    def params(self) -> dict:
+        """Parameters for run metadata."""
+        return {}
+
+    def describe(self) -> dict:
+        """Name and parameters."""
+        return {"name": self.name or type(self).__name__, **self.params()}
+
+
+class QueueOrder(Level):
+    """Queue-ordering level: yields the waiting jobs of a queue in the order to consider them."""
 
     @abstractmethod
-    def order(self, snapshot: Snapshot) -> Iterable[Job]:
-        """Jobs in priority order (a lazy iterable is best: it may be cut short)."""
+    def order(self, snapshot: Snapshot, queue: QueueView | None = None) -> Iterable[Job]:
+        """Jobs of ``queue`` (default: ``snapshot.queue``) in priority order (lazily if possible)."""
 
 
-class Placement(ABC):
-    """Placement level: picks a QPU and qubits for one job, or ``None``."""
+class Placement(Level):
+    """Placement level: a QPU and qubits for one job, :data:`WAIT` or :data:`INFEASIBLE`."""
 
     @abstractmethod
-    def place(self, job: Job, snapshot: Snapshot) -> Assignment | None:
-        """An assignment of ``job`` on a device that can take it now, or ``None``."""
+    def place(self, job: Job, snapshot: Snapshot) -> Decision | None:
+        """An assignment of ``job`` on a device that can take it now, or why not (``None`` = wait)."""
+
+
+class Multiplexing(Level):
+    """Multiplexing level: how many jobs a QPU runs at once."""
+
+    exclusive: ClassVar[bool] = True
+
+
+class Exclusive(Multiplexing):
+    """One job per QPU at a time."""
+
+    name = "exclusive"
+    exclusive = True
+
+
+class Shared(Multiplexing):
+    """Several jobs per QPU at once, in disjoint connected regions (crosstalk applies)."""
+
+    name = "shared"
+    exclusive = False
 
 
 class FifoOrder(QueueOrder):
     """Arrival order (first come, first served)."""
 
-    def order(self, snapshot: Snapshot) -> Iterable[Job]:
-        return iter(snapshot.queue)
+    name = "fifo"
+
+    def order(self, snapshot: Snapshot, queue: QueueView | None = None) -> Iterable[Job]:
+        return iter(snapshot.queue if queue is None else queue)
+
+
+def feasible_somewhere(job: Job, snapshot: Snapshot) -> bool:
+    """Whether some device of the fleet could ever hold ``job`` (size and target)."""
+    size = job.profile.num_qubits
+    return any(snapshot.allowed(job, d) and size <= d.num_qubits for d in snapshot.devices)
 
 
 class BestFidelityPlacement(Placement):
     """Among QPUs that can start the job now (and finish it before their next
     downtime), the one with the highest estimated fidelity on its best region;
-    ties go to the earlier device in the fleet."""
+    ties go to the earlier device in the fleet.
 
-    def place(self, job: Job, snapshot: Snapshot) -> Assignment | None:
-        best: tuple[float, DeviceView, tuple[int, ...]] | None = None
+    Source: the ESP metric of Nishio et al., ACM JETC 2020; noise-aware
+    device selection as in Tannu & Qureshi, ASPLOS 2019.
+    """
+
+    name = "fidelity"
+
+    def place(self, job: Job, snapshot: Snapshot) -> Decision:
+        best = None
+        best_fidelity = -1.0
         for device in snapshot.devices:
-            estimate = snapshot.estimate(job, device)
-            if estimate is None:
+            quote = snapshot.estimate(job, device)
+            if quote is None:
                 continue
-            if device.next_down_s != math.inf and not snapshot.finishes_before_downtime(job, device, estimate):
+            if device.next_down_s != math.inf and not snapshot.finishes_before_downtime(job, device, quote):
                 continue
-            if best is None or estimate.fidelity > best[0]:
-                best = (estimate.fidelity, device, estimate.qubits)
+            if best is None or quote.estimate.fidelity > best_fidelity:
+                best, best_fidelity = (device, quote), quote.estimate.fidelity
         if best is None:
-            return None
-        return Assignment(job, best[1].name, best[2])
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
+        device, quote = best
+        return Assignment(job, device.name, quote.qubits, quote=quote)
 
 
 class PolicyScheduler(Scheduler):
-    """A queue order combined with a placement.
+    """A queue order, a placement and a multiplexing level, with or without backfilling.
 
-    Jobs are considered in ``order``; each is placed if possible. With
-    ``backfill=False`` the round stops at the first job that cannot start
-    (strict head-of-line order); with ``backfill=True`` later jobs may start
-    ahead of it.
+    Jobs of each queue are considered in ``order``; each is placed if
+    possible. With ``backfill=False`` a queue stops at its first job that
+    must wait; with ``backfill=True`` later jobs may start ahead of it.
 
     Args:
         order: Queue-ordering level.
         placement: Placement level.
-        backfill: Let later jobs overtake one that cannot start.
-        exclusive: One job per QPU at a time.
+        backfill: Let later jobs overtake one that must wait.
+        exclusive: Shorthand for the multiplexing level when ``multiplexing``
+            is not given (``True``: :class:`Exclusive`, ``False``: :class:`Shared`).
+        multiplexing: Multiplexing level.
     """
 
     def __init__(
@@ -116,39 +213,71 @@ class PolicyScheduler(Scheduler):
         placement: Placement,
         backfill: bool = False,
         exclusive: bool = True,
+        multiplexing: Multiplexing | None = None,
     ) -> None:
+        if not isinstance(backfill, bool):
+            raise ValueError(f"backfill must be true or false, got {backfill!r}")
         self.order_policy = order
         self.placement = placement
+        self.multiplexing = multiplexing if multiplexing is not None else (Exclusive() if exclusive else Shared())
         self.backfill = backfill
-        self.exclusive = exclusive
+
+    @property
+    def exclusive(self) -> bool:  # type: ignore[override]
+        return self.multiplexing.exclusive
+
+    @property
+    def levels(self) -> tuple[Level, Level, Level]:
+        """Order, placement and multiplexing."""
+        return (self.order_policy, self.placement, self.multiplexing)
+
+    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
+        children = seed.spawn(3) if seed is not None else (None, None, None)
+        for level, child in zip(self.levels, children, strict=True):
+            level.reset(child)
 
     def decide(self, snapshot: Snapshot) -> list[Assignment]:
+        for level in self.levels:
+            level.begin_round(snapshot)
         self.before_round(snapshot)
         decisions: list[Assignment] = []
         if not any(d.available for d in snapshot.devices):
             return decisions
-        for job in self.order_policy.order(snapshot):
-            assignment = self.placement.place(job, snapshot)
-            if assignment is None:
-                if self.backfill and snapshot.has_capacity():
+        order, placement = self.order_policy, self.placement
+        for queue in snapshot.queue_views():
+            for job in order.order(snapshot, queue):
+                decision = placement.place(job, snapshot)
+                if isinstance(decision, Assignment):
+                    snapshot.claim(decision)
+                    decisions.append(decision)
+                    for level in self.levels:
+                        level.assigned(decision, snapshot)
+                    self.after_assign(decision, snapshot)
+                    continue
+                if decision is INFEASIBLE or (self.backfill and snapshot.has_capacity()):
                     continue
                 break
-            snapshot.claim(assignment)
-            decisions.append(assignment)
-            self.after_assign(assignment, snapshot)
         return decisions
 
     def before_round(self, snapshot: Snapshot) -> None:  # noqa: B027
-        """Hook: called at the start of every round (e.g. to expire usage)."""
+        """Hook for subclasses: called at the start of every round."""
 
     def after_assign(self, assignment: Assignment, snapshot: Snapshot) -> None:  # noqa: B027
-        """Hook: called after each assignment of the round (e.g. to charge usage)."""
+        """Hook for subclasses: called after each assignment of the round."""
 
     def describe(self) -> dict:
         return {
-            "name": self.name,
-            "order": type(self.order_policy).__name__,
-            "placement": type(self.placement).__name__,
+            "name": self.name or "composed",
+            "order": self.order_policy.describe(),
+            "placement": self.placement.describe(),
+            "multiplexing": self.multiplexing.describe(),
             "backfill": self.backfill,
             "exclusive": self.exclusive,
         }
+
+
+__all__ = [
+    "BestFidelityPlacement", "Decision", "DeviceView", "Exclusive", "FifoOrder", "INFEASIBLE", "Infeasible",
+    "Level", "Multiplexing", "Placement", "PolicyScheduler", "QueueOrder", "Scheduler", "Shared", "WAIT",
+    "Wait", "feasible_somewhere",
+]

@@ -107,11 +107,11 @@ class _FragmentScheduler(Scheduler):
             # only fragments of cut circuits may be split; an uncut job runs whole on its first piece
             run_shots = min(piece.shots, left) if job.parent_id is not None else left
             shots = run_shots if run_shots < left else None
-            runtime = snapshot.estimator.runtime_s(estimate, run_shots, job.circuits) if job.service_s is None else job.service_s
+            runtime = estimate.runtime_s if shots is None else snapshot.cost.runtime_on(job, estimate, run_shots)
             if snapshot.now + runtime > device.next_down_s:
                 continue
             remaining[job.id] = left - run_shots
-            assignment = Assignment(job, device.name, estimate.qubits, shots)
+            assignment = Assignment(job, device.name, estimate.qubits, shots, quote=estimate)
             snapshot.claim(assignment)
             busy.add(piece.qpu)
             decisions.append(assignment)

@@ -45,7 +45,7 @@ import numpy as np
 
 from qcloudsim.schedulers.base import BestFidelityPlacement, PolicyScheduler, QueueOrder
 from qcloudsim.schedulers.registry import register
-from qcloudsim.schedulers.snapshot import Assignment, Snapshot
+from qcloudsim.schedulers.snapshot import Assignment, QueueView, Snapshot
 from qcloudsim.workload.job import Job
 
 DAY_S = 86_400.0
@@ -116,33 +116,74 @@ class UsageLedger:
 
 
 class FairShareOrder(QueueOrder):
-    """Hierarchical fair-share order over a :class:`UsageLedger`.
+    """Hierarchical fair-share order with its own :class:`UsageLedger`.
 
-    The order is re-evaluated after every job it yields, so charges made by
-    the scheduler between two jobs (same round) are seen. Per round:
-    ``O(Q)`` to bucket the queue by group and project, then
-    ``O(G + P)`` per job considered (``G`` groups, ``P`` projects of the
-    chosen group with waiting jobs).
+    The order is re-evaluated after every job it yields, so charges made
+    between two jobs of one round (:meth:`assigned`) are seen. Per round:
+    ``O(Q)`` to bucket the queue by group and project, then ``O(G + P)``
+    per job considered (``G`` groups, ``P`` projects of the chosen group
+    with waiting jobs).
 
     Args:
-        ledger: Usage accounting (shared with the scheduler that charges it).
+        ledger: Usage accounting (a new one over ``window_s`` if ``None``).
         allocations: ``{"group": share, "group/project": share}``.
         default_share: Share of names not in ``allocations``.
+        window_s: Rolling window of a new ledger (s).
     """
 
-    def __init__(self, ledger: UsageLedger, allocations: Mapping[str, float], default_share: float) -> None:
+    name = "fairshare"
+
+    def __init__(
+        self,
+        ledger: UsageLedger | None = None,
+        allocations: Mapping[str, float] | None = None,
+        default_share: float = 1.0,
+        window_s: float = 28 * DAY_S,
+    ) -> None:
+        allocations = dict(allocations or {})
+        for path, share in allocations.items():
+            if not isinstance(path, str) or not path or path.count("/") > 1 or path.endswith("/"):
+                raise ValueError(f"fairshare: allocation key {path!r} must be 'group' or 'group/project'")
+            _check_positive(f"allocations[{path!r}]", share)
+        _check_positive("default_share", default_share)
+        if ledger is None:
+            if not (isinstance(window_s, int | float) and not isinstance(window_s, bool) and window_s > 0):
+                raise ValueError(f"fairshare: window_s must be a number > 0 (seconds), got {window_s!r}")
+            ledger = UsageLedger(float(window_s))
         self.ledger = ledger
-        self.allocations = dict(allocations)
-        self.default_share = default_share
+        self.allocations = {k: float(v) for k, v in allocations.items()}
+        self.default_share = float(default_share)
+
+    def params(self) -> dict:
+        return {
+            "allocations": dict(self.allocations), "default_share": self.default_share,
+            "window_s": self.ledger.window_s,
+        }
+
+    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
+        self.ledger.clear()
+
+    def begin_round(self, snapshot: Snapshot) -> None:
+        self.ledger.expire(snapshot.now)
+
+    def assigned(self, assignment: Assignment, snapshot: Snapshot) -> None:
+        """Charge the assignment's QPU time (its quote's runtime) to the job's group and project."""
+        job = assignment.job
+        quote = assignment.quote
+        if quote is None:
+            quote = snapshot.estimate(job, snapshot.device(assignment.device), assignment.qubits)
+        seconds = job.service_s if quote is None else quote.runtime_s
+        group, project = split_group(job.group)
+        self.ledger.charge(snapshot.now, group, project, float(seconds or 0.0))
 
     def share(self, path: str) -> float:
         """Share of ``"group"`` or ``"group/project"``."""
         return self.allocations.get(path, self.default_share)
 
-    def order(self, snapshot: Snapshot) -> Iterator[Job]:
+    def order(self, snapshot: Snapshot, queue: QueueView | None = None) -> Iterator[Job]:
         # group -> project -> deque of (arrival sequence, job), FIFO
         buckets: dict[str, dict[str, deque[tuple[int, Job]]]] = {}
-        for seq, job in enumerate(snapshot.queue):
+        for seq, job in enumerate(snapshot.queue if queue is None else queue):
             group, project = split_group(job.group)
             buckets.setdefault(group, {}).setdefault(project, deque()).append((seq, job))
         ledger = self.ledger
@@ -201,26 +242,13 @@ class FairShareScheduler(PolicyScheduler):
         default_share: float = 1.0,
         window_s: float = 28 * DAY_S,
         backfill: bool = True,
+        multiprogramming: bool = False,
     ) -> None:
-        allocations = dict(allocations or {})
-        for path, share in allocations.items():
-            if not isinstance(path, str) or not path or path.count("/") > 1 or path.endswith("/"):
-                raise ValueError(
-                    f"fairshare: allocation key {path!r} must be 'group' or 'group/project'"
-                )
-            _check_positive(f"allocations[{path!r}]", share)
-        _check_positive("default_share", default_share)
-        if not (isinstance(window_s, int | float) and window_s > 0):
-            raise ValueError(f"fairshare: window_s must be a number > 0 (seconds), got {window_s!r}")
-        self.window_s = float(window_s)
-        self.ledger = UsageLedger(self.window_s)
-        order = FairShareOrder(self.ledger, {k: float(v) for k, v in allocations.items()}, float(default_share))
-        super().__init__(order, BestFidelityPlacement(), backfill=backfill, exclusive=True)
+        order = FairShareOrder(None, allocations, default_share, window_s)
+        super().__init__(order, BestFidelityPlacement(), backfill=backfill, exclusive=not multiprogramming)
         self.fair_order = order
-
-    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
-        """Clear the usage ledger (called by the engine before each run)."""
-        self.ledger.clear()
+        self.ledger = order.ledger
+        self.window_s = order.ledger.window_s
 
     def usage_by_group(self, now: float) -> dict[str, float]:
         """QPU time (s) charged per group within the window ending at ``now``.
@@ -230,20 +258,6 @@ class FairShareScheduler(PolicyScheduler):
         """
         self.ledger.expire(now)
         return self.ledger.by_group()
-
-    def before_round(self, snapshot: Snapshot) -> None:
-        self.ledger.expire(snapshot.now)
-
-    def after_assign(self, assignment: Assignment, snapshot: Snapshot) -> None:
-        self._charge(assignment, snapshot)
-
-    def _charge(self, assignment: Assignment, snapshot: Snapshot) -> None:
-        job = assignment.job
-        device = snapshot.device(assignment.device)
-        estimate = snapshot.estimate(job, device, assignment.qubits)
-        seconds = job.service_s if estimate is None else snapshot.runtime_s(job, estimate)
-        group, project = split_group(job.group)
-        self.ledger.charge(snapshot.now, group, project, float(seconds or 0.0))
 
     def describe(self) -> dict:
         return {

@@ -30,7 +30,7 @@ from typing import Any
 
 from qcloudsim.schedulers.base import BestFidelityPlacement, PolicyScheduler, QueueOrder
 from qcloudsim.schedulers.registry import register
-from qcloudsim.schedulers.snapshot import Snapshot
+from qcloudsim.schedulers.snapshot import QueueView, Snapshot
 from qcloudsim.workload.job import Job
 
 
@@ -52,16 +52,12 @@ def reference_runtime_s(job: Job, snapshot: Snapshot) -> float:
     """
     if job.service_s is not None:
         return job.service_s
-    size = job.profile.num_qubits
-    estimator = snapshot.estimator
     for device in snapshot.devices:
-        if not snapshot.allowed(job, device) or size > device.num_qubits:
+        if not snapshot.allowed(job, device):
             continue
-        region = estimator.region(device.calibration, size, None)
-        if region is None:
-            continue
-        estimate = estimator.estimate(job.profile, device.calibration, region, device.device.rep_delay_s)
-        return estimator.runtime_s(estimate, job.shots, job.circuits)
+        quote = snapshot.reference_quote(job, device)
+        if quote is not None:
+            return quote.runtime_s
     return math.inf
 
 
@@ -76,9 +72,10 @@ class KeyedOrder(QueueOrder):
         """Sort key of ``job`` (smaller goes first)."""
         raise NotImplementedError
 
-    def order(self, snapshot: Snapshot) -> Iterable[Job]:
+    def order(self, snapshot: Snapshot, queue: QueueView | None = None) -> Iterable[Job]:
         key = self.key
-        heap = [(key(job, snapshot), seq, job) for seq, job in enumerate(snapshot.queue)]
+        jobs = snapshot.queue if queue is None else queue
+        heap = [(key(job, snapshot), seq, job) for seq, job in enumerate(jobs)]
         heapq.heapify(heap)
         return _drain(heap)
 
@@ -95,6 +92,8 @@ class ShortestJobFirstOrder(KeyedOrder):
     order is stable while devices fill and drain.
     """
 
+    name = "sjf"
+
     def key(self, job: Job, snapshot: Snapshot) -> float:
         return reference_runtime_s(job, snapshot)
 
@@ -102,12 +101,16 @@ class ShortestJobFirstOrder(KeyedOrder):
 class PriorityOrder(KeyedOrder):
     """Higher ``Job.priority`` first (larger is more urgent), FIFO among equals."""
 
+    name = "priority"
+
     def key(self, job: Job, snapshot: Snapshot) -> int:
         return -job.priority
 
 
 class EarliestDeadlineOrder(KeyedOrder):
     """Earliest ``Job.deadline_s`` first; jobs without a deadline last; FIFO ties."""
+
+    name = "edf"
 
     def key(self, job: Job, snapshot: Snapshot) -> float:
         return math.inf if job.deadline_s is None else job.deadline_s
@@ -118,10 +121,12 @@ class _OrderedScheduler(PolicyScheduler):
 
     order_factory: Callable[[], QueueOrder]
 
-    def __init__(self, backfill: bool = True) -> None:
+    def __init__(self, backfill: bool = True, multiprogramming: bool = False) -> None:
         if not isinstance(backfill, bool):
             raise ValueError(f"scheduler {self.name!r}: backfill must be true or false, got {backfill!r}")
-        super().__init__(type(self).order_factory(), BestFidelityPlacement(), backfill=backfill, exclusive=True)
+        super().__init__(
+            type(self).order_factory(), BestFidelityPlacement(), backfill=backfill, exclusive=not multiprogramming
+        )
 
 
 @register("sjf")

@@ -14,7 +14,17 @@ IEEE QCE 2021 (which trades fidelity against queueing delay, the idea of
 
 from __future__ import annotations
 
-from qcloudsim.schedulers.base import BestFidelityPlacement, FifoOrder, Placement, PolicyScheduler
+from qcloudsim.models.cost import Quote
+from qcloudsim.schedulers.base import (
+    INFEASIBLE,
+    WAIT,
+    BestFidelityPlacement,
+    Decision,
+    FifoOrder,
+    Placement,
+    PolicyScheduler,
+    feasible_somewhere,
+)
 from qcloudsim.schedulers.registry import register
 from qcloudsim.schedulers.snapshot import Assignment, DeviceView, Snapshot
 from qcloudsim.workload.job import Job
@@ -25,18 +35,22 @@ class LeastLoadedPlacement(Placement):
     then the most free qubits (after this round's claims), then the lowest
     fleet index. The job gets that device's best region."""
 
-    def place(self, job: Job, snapshot: Snapshot) -> Assignment | None:
-        best: tuple[tuple[int, int, int], DeviceView, tuple[int, ...]] | None = None
+    name = "least_loaded"
+
+    def place(self, job: Job, snapshot: Snapshot) -> Decision:
+        best = None
         for device in snapshot.devices:
-            estimate = snapshot.estimate(job, device)
-            if estimate is None or not snapshot.finishes_before_downtime(job, device, estimate):
+            quote = snapshot.estimate(job, device)
+            if quote is None or not snapshot.finishes_before_downtime(job, device, quote):
                 continue
             free = snapshot.free_qubits(device)
             num_free = device.num_qubits if free is None else len(free)
             key = (device.running, -num_free, device.index)
             if best is None or key < best[0]:
-                best = (key, device, estimate.qubits)
-        return None if best is None else Assignment(job, best[1].name, best[2])
+                best = (key, device, quote)
+        if best is None:
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
+        return Assignment(job, best[1].name, best[2].qubits, quote=best[2])
 
 
 class WeightedPlacement(Placement):
@@ -70,6 +84,8 @@ class WeightedPlacement(Placement):
         ValueError: If ``fidelity_weight`` is not a number in ``[0, 1]``.
     """
 
+    name = "weighted"
+
     def __init__(self, fidelity_weight: float = 0.5) -> None:
         if isinstance(fidelity_weight, bool) or not isinstance(fidelity_weight, int | float) or not (
             0.0 <= fidelity_weight <= 1.0
@@ -77,50 +93,49 @@ class WeightedPlacement(Placement):
             raise ValueError(f"fidelity_weight must be a number in [0, 1], got {fidelity_weight!r}")
         self.fidelity_weight = float(fidelity_weight)
 
-    def place(self, job: Job, snapshot: Snapshot) -> Assignment | None:
-        # (device, fidelity, wait, qubits or None when the job would wait)
-        candidates: list[tuple[DeviceView, float, float, tuple[int, ...] | None]] = []
-        estimator = snapshot.estimator
+    def params(self) -> dict:
+        return {"fidelity_weight": self.fidelity_weight}
+
+    def place(self, job: Job, snapshot: Snapshot) -> Decision:
+        # (device, fidelity, wait, quote or None when the job would wait)
+        candidates: list[tuple[DeviceView, float, float, Quote | None]] = []
         size = job.profile.num_qubits
         for device in snapshot.devices:
             if not snapshot.allowed(job, device) or size > device.num_qubits:
                 continue
-            estimate = snapshot.estimate(job, device)
-            if estimate is not None:
-                if snapshot.finishes_before_downtime(job, device, estimate):
-                    candidates.append((device, estimate.fidelity, 0.0, estimate.qubits))
+            quote = snapshot.estimate(job, device)
+            if quote is not None:
+                if snapshot.finishes_before_downtime(job, device, quote):
+                    candidates.append((device, quote.fidelity, 0.0, quote))
                 continue
             if not (device.available and device.running):
                 continue
-            region = estimator.region(device.calibration, size, None)
-            if region is None:
-                continue
-            later = snapshot.estimate(job, device, region)
+            later = snapshot.reference_quote(job, device)
             if later is None:
                 continue
             start = max(device.busy_until_s, snapshot.now)
-            if start + snapshot.runtime_s(job, later) > device.next_down_s:
+            if start + later.runtime_s > device.next_down_s:
                 continue
             candidates.append((device, later.fidelity, start - snapshot.now, None))
         if not candidates:
-            return None
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
         w = self.fidelity_weight
         w_max = max(c[2] for c in candidates)
         best = max(
             candidates,
             key=lambda c: (w * c[1] - (1 - w) * (c[2] / w_max if w_max > 0 else 0.0), c[1], -c[0].index),
         )
-        device, _, _, qubits = best
-        return None if qubits is None else Assignment(job, device.name, qubits)
+        device, _, _, chosen = best
+        return WAIT if chosen is None else Assignment(job, device.name, chosen.qubits, quote=chosen)
 
 
 class _FifoPlacementScheduler(PolicyScheduler):
     """FIFO order with a placement baseline; ``backfill`` as in ``fcfs``."""
 
-    def __init__(self, placement: Placement, backfill: bool = False) -> None:
+    def __init__(self, placement: Placement, backfill: bool = False, multiprogramming: bool = False) -> None:
         if not isinstance(backfill, bool):
             raise ValueError(f"scheduler {self.name!r}: backfill must be true or false, got {backfill!r}")
-        super().__init__(FifoOrder(), placement, backfill=backfill, exclusive=True)
+        super().__init__(FifoOrder(), placement, backfill=backfill, exclusive=not multiprogramming)
 
 
 @register("least_loaded")
@@ -133,8 +148,8 @@ class LeastLoadedScheduler(_FifoPlacementScheduler):
         backfill: Let later jobs start when the head cannot.
     """
 
-    def __init__(self, backfill: bool = False) -> None:
-        super().__init__(LeastLoadedPlacement(), backfill)
+    def __init__(self, backfill: bool = False, multiprogramming: bool = False) -> None:
+        super().__init__(LeastLoadedPlacement(), backfill, multiprogramming)
 
 
 @register("fidelity")
@@ -147,8 +162,8 @@ class FidelityScheduler(_FifoPlacementScheduler):
         backfill: Let later jobs start when the head cannot.
     """
 
-    def __init__(self, backfill: bool = False) -> None:
-        super().__init__(BestFidelityPlacement(), backfill)
+    def __init__(self, backfill: bool = False, multiprogramming: bool = False) -> None:
+        super().__init__(BestFidelityPlacement(), backfill, multiprogramming)
 
 
 @register("weighted")
@@ -170,8 +185,8 @@ class WeightedScheduler(_FifoPlacementScheduler):
         ValueError: If ``fidelity_weight`` is outside ``[0, 1]``.
     """
 
-    def __init__(self, fidelity_weight: float = 0.5, backfill: bool = False) -> None:
-        super().__init__(WeightedPlacement(fidelity_weight), backfill)
+    def __init__(self, fidelity_weight: float = 0.5, backfill: bool = False, multiprogramming: bool = False) -> None:
+        super().__init__(WeightedPlacement(fidelity_weight), backfill, multiprogramming)
 
     def describe(self) -> dict:
         return {**super().describe(), "fidelity_weight": self.placement.fidelity_weight}

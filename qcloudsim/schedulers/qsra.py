@@ -48,8 +48,16 @@ from collections.abc import Iterable
 import numpy as np
 
 from qcloudsim.devices.calibration import Calibration
+from qcloudsim.models.cost import Quote
 from qcloudsim.models.placement import Region, adjacency
-from qcloudsim.schedulers.base import Placement, PolicyScheduler
+from qcloudsim.schedulers.base import (
+    INFEASIBLE,
+    WAIT,
+    Decision,
+    Placement,
+    PolicyScheduler,
+    feasible_somewhere,
+)
 from qcloudsim.schedulers.ordering import KeyedOrder, reference_runtime_s
 from qcloudsim.schedulers.registry import register
 from qcloudsim.schedulers.snapshot import Assignment, DeviceView, Snapshot
@@ -65,8 +73,17 @@ class QuantumHRRNOrder(KeyedOrder):
         qubit_weight: Exponent ``β`` of the qubit count in the job size (>= 0).
     """
 
+    name = "qhrrn"
+
     def __init__(self, qubit_weight: float = 1.0) -> None:
+        if isinstance(qubit_weight, bool) or not isinstance(qubit_weight, int | float) or not (
+            qubit_weight >= 0 and math.isfinite(qubit_weight)
+        ):
+            raise ValueError(f"qhrrn: qubit_weight must be a finite number >= 0, got {qubit_weight!r}")
         self.qubit_weight = qubit_weight
+
+    def params(self) -> dict:
+        return {"qubit_weight": self.qubit_weight}
 
     def response_ratio(self, job: Job, snapshot: Snapshot) -> float:
         """``R = (w + S) / S`` with ``S = T · q^β``."""
@@ -82,10 +99,11 @@ class QuantumHRRNOrder(KeyedOrder):
 
 
 class _Candidate:
-    __slots__ = ("rank", "score", "index", "device", "qubits")
+    __slots__ = ("rank", "score", "index", "device", "qubits", "quote")
 
-    def __init__(self, rank: int, score: float, index: int, device: str, qubits: Region) -> None:
+    def __init__(self, rank: int, score: float, index: int, device: str, qubits: Region, quote: Quote) -> None:
         self.rank, self.score, self.index, self.device, self.qubits = rank, score, index, device, qubits
+        self.quote = quote
 
     def better_than(self, other: _Candidate | None) -> bool:
         return other is None or (self.rank, -self.score, self.index) < (other.rank, -other.score, other.index)
@@ -105,25 +123,50 @@ class SpreadPlacement(Placement):
         merge_tolerance: Relative end-time tolerance for merging (>= 0).
     """
 
+    name = "spread"
+
     def __init__(
         self, adjacency_penalty: float = 0.1, degree_penalty: float = 0.05, merge_tolerance: float = 0.25
     ) -> None:
+        for label, value in (
+            ("adjacency_penalty", adjacency_penalty), ("degree_penalty", degree_penalty),
+            ("merge_tolerance", merge_tolerance),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (value >= 0 and math.isfinite(value)):
+                raise ValueError(f"spread: {label} must be a finite number >= 0, got {value!r}")
         self.adjacency_penalty = adjacency_penalty
         self.degree_penalty = degree_penalty
         self.merge_tolerance = merge_tolerance
         self._graphs: dict[int, tuple[tuple[tuple[int, ...], ...], float]] = {}
         self._round_end: dict[str, float] = {}
 
-    def begin_round(self) -> None:
+    def params(self) -> dict:
+        return {
+            "adjacency_penalty": self.adjacency_penalty, "degree_penalty": self.degree_penalty,
+            "merge_tolerance": self.merge_tolerance,
+        }
+
+    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
+        self._round_end.clear()
+
+    def begin_round(self, snapshot: Snapshot | None = None) -> None:
         """Forget the previous round's tentative assignments."""
         self._round_end.clear()
+
+    def assigned(self, assignment: Assignment, snapshot: Snapshot) -> None:
+        """Note the expected end of ``assignment`` so merging sees it this round."""
+        quote = assignment.quote or snapshot.estimate(
+            assignment.job, snapshot.device(assignment.device), assignment.qubits
+        )
+        if quote is not None:
+            self.note(assignment, snapshot.now + quote.runtime_s)
 
     def note(self, assignment: Assignment, end_s: float) -> None:
         """Record that ``assignment`` (claimed this round) should end at ``end_s``."""
         previous = self._round_end.get(assignment.device, -math.inf)
         self._round_end[assignment.device] = max(previous, end_s)
 
-    def place(self, job: Job, snapshot: Snapshot) -> Assignment | None:
+    def place(self, job: Job, snapshot: Snapshot) -> Decision:
         best: _Candidate | None = None
         size = job.profile.num_qubits
         for device in snapshot.devices:
@@ -137,8 +180,8 @@ class SpreadPlacement(Placement):
                 if candidate is not None and candidate.better_than(best):
                     best = candidate
         if best is None:
-            return None
-        return Assignment(job, best.device, best.qubits)
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
+        return Assignment(job, best.device, best.qubits, quote=best.quote)
 
     def candidate_regions(
         self, snapshot: Snapshot, device: DeviceView, size: int, free: frozenset[int] | None
@@ -190,7 +233,7 @@ class SpreadPlacement(Placement):
             rank = 0  # merge with programs of similar end time
         else:
             rank = 2
-        return _Candidate(rank, score, device.index, device.name, region)
+        return _Candidate(rank, score, device.index, device.name, region, estimate)
 
     def _graph(self, calibration: Calibration) -> tuple[tuple[tuple[int, ...], ...], float]:
         cached = self._graphs.get(calibration.version)
@@ -235,30 +278,13 @@ class QSRAScheduler(PolicyScheduler):
         backfill: bool = True,
     ) -> None:
         for name, value in (
-            ("qubit_weight", qubit_weight),
-            ("adjacency_penalty", adjacency_penalty),
-            ("degree_penalty", degree_penalty),
-            ("merge_tolerance", merge_tolerance),
+            ("qubit_weight", qubit_weight), ("adjacency_penalty", adjacency_penalty),
+            ("degree_penalty", degree_penalty), ("merge_tolerance", merge_tolerance),
         ):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                value >= 0 and math.isfinite(value)
-            ):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"qsra: {name} must be a finite number >= 0, got {value!r}")
         self.spread = SpreadPlacement(adjacency_penalty, degree_penalty, merge_tolerance)
         super().__init__(QuantumHRRNOrder(qubit_weight), self.spread, backfill=backfill, exclusive=False)
-
-    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
-        self.spread.begin_round()
-
-    def before_round(self, snapshot: Snapshot) -> None:
-        self.spread.begin_round()
-
-    def after_assign(self, assignment: Assignment, snapshot: Snapshot) -> None:
-        job = assignment.job
-        device = snapshot.device(assignment.device)
-        estimate = snapshot.estimate(job, device, assignment.qubits)
-        if estimate is not None:
-            self.spread.note(assignment, snapshot.now + snapshot.runtime_s(job, estimate))
 
     def describe(self) -> dict:
         return {

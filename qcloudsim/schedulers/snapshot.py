@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
+from qcloudsim.models.cost import CostModel, Quote
 from qcloudsim.models.estimator import Estimate, Estimator
 from qcloudsim.models.placement import Region
 from qcloudsim.workload.job import Job
@@ -81,12 +82,17 @@ class Assignment:
             logical qubit of the job's circuit, in layout order).
         shots: Run only this many of the job's shots now (fragments of cut
             circuits only; the rest stays queued). ``None``: all of them.
+        quote: The cost model's :class:`~qcloudsim.models.cost.Quote` the
+            scheduler priced this choice with; the engine dispatches with it
+            (after checking it is for this job, device, calibration and
+            region) instead of pricing the job again.
     """
 
     job: Job
     device: str
     qubits: Region
     shots: int | None = None
+    quote: Quote | None = None
 
 
 class Snapshot:
@@ -94,32 +100,51 @@ class Snapshot:
 
     Args:
         now: Simulation time (s).
-        queue: Waiting jobs.
+        queue: Waiting jobs (all queues, in one order).
         devices: All QPUs, in fleet order.
-        estimator: Placement/runtime/fidelity models (cached).
+        cost: The cost model (an :class:`~qcloudsim.models.estimator.Estimator`
+            is wrapped in one).
         exclusive: When true a QPU runs one job at a time (no multi-programming).
         by_name: Devices by name (built from ``devices`` when not given).
+        queues: The queue topology (:class:`qcloudsim.engine.queue.QueueSet`);
+            ``None``: ``queue`` is the only queue.
     """
 
-    __slots__ = ("now", "queue", "devices", "estimator", "exclusive", "_by_name", "_claimed", "_blocked")
+    __slots__ = ("now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues")
 
     def __init__(
         self,
         now: float,
         queue: QueueView,
         devices: Sequence[DeviceView],
-        estimator: Estimator,
+        cost: CostModel | Estimator,
         exclusive: bool = True,
         by_name: dict[str, DeviceView] | None = None,
+        queues: Any = None,
     ) -> None:
         self.now = now
         self.queue = queue
         self.devices = tuple(devices)
-        self.estimator = estimator
+        self.cost = cost if isinstance(cost, CostModel) else CostModel(cost)
         self.exclusive = exclusive
         self._by_name = by_name if by_name is not None else {d.name: d for d in self.devices}
         self._claimed: dict[str, set[int]] = {}
         self._blocked: set[str] = set()
+        self._queues = queues
+
+    @property
+    def estimator(self) -> Estimator:
+        """The memoised models behind the cost model."""
+        return self.cost.estimator
+
+    def queue_views(self) -> tuple[QueueView, ...]:
+        """The queues to order separately: per-device queues (fleet order), then the shared one.
+
+        With one global queue this is ``(queue,)``.
+        """
+        if self._queues is None or not self._queues.by_device:
+            return (self.queue,)
+        return tuple(q for q in self._queues.queues() if len(q))
 
     def device(self, name: str) -> DeviceView:
         """The QPU called ``name``."""
@@ -166,35 +191,50 @@ class Snapshot:
         size = job.profile.num_qubits
         if size > (device.num_qubits if free is None else len(free)):
             return None
-        return self.estimator.region(device.calibration, size, free)
+        return self.cost.region(device.calibration, size, free)
 
-    def estimate(self, job: Job, device: DeviceView, region: Region | None = None) -> Estimate | None:
-        """Runtime and fidelity of ``job`` on ``device`` (best region if not given)."""
-        if job.pinned_device is not None and job.pinned_device != device.name:
+    def estimate(self, job: Job, device: DeviceView, region: Region | None = None) -> Quote | None:
+        """The cost model's :class:`~qcloudsim.models.cost.Quote` of ``job`` on ``device``.
+
+        On ``region`` if given, else on the best region among the free
+        qubits; ``None`` when the job is pinned elsewhere or does not fit now.
+        A quote has the estimate's ``qubits`` and ``fidelity`` and the
+        job's ``runtime_s`` there.
+        """
+        pinned = job.submission.pinned_device
+        if pinned is not None and pinned != device.name:
             return None
         if region is None:
             free = self.free_qubits(device)
             size = job.profile.num_qubits
             if size > (device.num_qubits if free is None else len(free)):
                 return None
-            region = self.estimator.region(device.calibration, size, free)
+            region = self.cost.region(device.calibration, size, free)
             if region is None:
                 return None
-        return self.estimator.estimate(
-            job.profile, device.calibration, region, device.device.rep_delay_s, device.device
-        )
+        return self.cost.quote(job, device.device, device.calibration, region)
 
-    def runtime_s(self, job: Job, estimate: Estimate) -> float:
+    quote = estimate
+
+    def reference_quote(self, job: Job, device: DeviceView) -> Quote | None:
+        """The quote of ``job`` on ``device``'s best region with every qubit free (occupancy-independent)."""
+        if job.profile.num_qubits > device.num_qubits:
+            return None
+        return self.cost.best_quote(job, device.device, device.calibration, None)
+
+    def runtime_s(self, job: Job, estimate: Quote | Estimate) -> float:
         """QPU time of ``job`` under ``estimate`` (s); a job's fixed ``service_s`` wins."""
+        if isinstance(estimate, Quote):
+            return estimate.runtime_s
         if job.service_s is not None:
             return job.service_s
-        return self.estimator.runtime_s(estimate, job.shots, job.circuits)
+        return self.cost.estimator.runtime_s(estimate, job.shots, job.circuits)
 
     def allowed(self, job: Job, device: DeviceView) -> bool:
         """False when the job is pinned to another device."""
         return job.pinned_device is None or job.pinned_device == device.name
 
-    def finishes_before_downtime(self, job: Job, device: DeviceView, estimate: Estimate) -> bool:
+    def finishes_before_downtime(self, job: Job, device: DeviceView, estimate: Quote | Estimate) -> bool:
         """True when ``job`` started now on ``device`` ends before its next downtime.
 
         The engine refuses assignments that would run into a downtime window.

@@ -271,7 +271,7 @@ class _JobBuilder:
                     queue_s=nan if q is None else q, run_s=nan if r is None else r,
                     device=device, status=rs[i],
                 )
-            yield Job(
+            yield Job.new(
                 id=job_id,
                 arrival_s=arrival[i],
                 profile=profile,
@@ -293,7 +293,7 @@ class _JobBuilder:
         if job.id >= COPY_ID_BASE:
             raise TraceError(self.path, f"job id {job.id} too large for load_scale copies (< {COPY_ID_BASE})",
                              column="job_id")
-        return Job(
+        return Job.new(
             id=k * COPY_ID_BASE + job.id,
             arrival_s=job.arrival_s + delay_s,
             profile=job.profile,

@@ -335,7 +335,7 @@ def job_stream(
             if profile is None:
                 profile = profiles[key] = entry.profile_for(size)
             user = users[who[i]]
-            yield Job(
+            yield Job.new(
                 id=job_id,
                 arrival_s=float(t),
                 profile=profile,

@@ -130,7 +130,7 @@ def poisson_jobs(
             if profile is None:
                 profile = profiles[key] = entry.profile_for(size)
             user = users[int(who[i])]
-            yield Job(
+            yield Job.new(
                 id=job_id,
                 arrival_s=now,
                 profile=profile,

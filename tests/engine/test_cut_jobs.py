@@ -27,7 +27,7 @@ def simulate(jobs, policy, scheduler="fcfs", devices=None, horizon_s=None, **par
 
 
 def wide(job_id=0, n=9, arrival=0.0, shots=100, deadline=None):
-    return Job(id=job_id, arrival_s=arrival, profile=ghz_profile(n), shots=shots, deadline_s=deadline)
+    return Job.new(id=job_id, arrival_s=arrival, profile=ghz_profile(n), shots=shots, deadline_s=deadline)
 
 
 def test_no_fit_cuts_a_too_wide_job_and_completes_the_parent_after_reconstruction():
@@ -57,8 +57,8 @@ def test_never_rejects_and_overhead_limit_rejects_with_reason():
 
 def test_faster_cuts_a_job_that_fits_only_on_a_busy_device():
     big, small_a, small_b = line_device("big", n=8), line_device("s1", n=4), line_device("s2", n=4)
-    blocker = Job(id=1, arrival_s=0.0, profile=ghz_profile(8), service_s=500.0)
-    job = Job(id=2, arrival_s=1.0, profile=ghz_profile(6), shots=100)
+    blocker = Job.new(id=1, arrival_s=0.0, profile=ghz_profile(8), service_s=500.0)
+    job = Job.new(id=2, arrival_s=1.0, profile=ghz_profile(6), shots=100)
     _, jobs, frags, _ = simulate([blocker, job], CuttingPolicy(when="faster", method="analytic"),
                                  devices=[big, small_a, small_b])
     cut = jobs[jobs["job_id"] == 2].iloc[0]

@@ -29,7 +29,7 @@ def simulate(devices, jobs, dynamics, scheduler=None, seed=0, crosstalk=None, ho
 
 
 def fixed_jobs(count, service_s, arrival_s=0.0, size=2):
-    return [Job(id=i, arrival_s=arrival_s, profile=ghz_profile(size), service_s=service_s) for i in range(count)]
+    return [Job.new(id=i, arrival_s=arrival_s, profile=ghz_profile(size), service_s=service_s) for i in range(count)]
 
 
 def intervals(timeline, state):
@@ -84,7 +84,7 @@ def test_drift_changes_fidelity_and_recalibration_resets():
     drift = DriftParams(step_s=50.0, error_trend_per_h=20.0, error_volatility_per_sqrt_h=0.0,
                         coherence_volatility_per_sqrt_h=0.0, recalibration_scatter=0.0)
     dyn = {"line5": DeviceDynamics(calibration=CalibrationCycle(period_s=400, duration_s=10), drift=drift)}
-    jobs = [Job(id=i, arrival_s=t, profile=ghz_profile(3), shots=100) for i, t in enumerate((0.0, 120.0, 300.0, 420.0))]
+    jobs = [Job.new(id=i, arrival_s=t, profile=ghz_profile(3), shots=100) for i, t in enumerate((0.0, 120.0, 300.0, 420.0))]
     _, frame, _, cals = simulate([line_device()], jobs, dyn)
     f = frame["fidelity"].tolist()
     # errors grow with a deterministic trend, so fidelity falls until the recalibration at 400 s
@@ -97,8 +97,8 @@ def test_history_replay_switches_calibration_with_downtime():
     good = make_calibration(5, [(0, 1), (1, 2), (2, 3), (3, 4)], e2=1e-3)
     bad = make_calibration(5, [(0, 1), (1, 2), (2, 3), (3, 4)], e2=5e-2)
     history = HistoryReplay(snapshots=[(0.0, good), (100.0, bad)], time_scale=0.5, downtime_s=5.0)
-    jobs = [Job(id=0, arrival_s=10.0, profile=ghz_profile(3), shots=10),
-            Job(id=1, arrival_s=60.0, profile=ghz_profile(3), shots=10)]
+    jobs = [Job.new(id=0, arrival_s=10.0, profile=ghz_profile(3), shots=10),
+            Job.new(id=1, arrival_s=60.0, profile=ghz_profile(3), shots=10)]
     _, frame, timeline, cals = simulate([line_device()], jobs, {"line5": DeviceDynamics(history=history)})
     assert frame.loc[0, "fidelity"] > frame.loc[1, "fidelity"]
     assert intervals(timeline, "calibrating") == [(45.0, 50.0)]
@@ -107,7 +107,7 @@ def test_history_replay_switches_calibration_with_downtime():
 
 def test_crosstalk_lowers_fidelity_of_neighbouring_jobs_and_can_be_switched_off():
     device = line_device("line6", n=6)
-    jobs = lambda: [Job(id=i, arrival_s=0.0, profile=ghz_profile(3), service_s=10.0) for i in range(2)]  # noqa: E731
+    jobs = lambda: [Job.new(id=i, arrival_s=0.0, profile=ghz_profile(3), service_s=10.0) for i in range(2)]  # noqa: E731
     mp = lambda: FCFSScheduler(multiprogramming=True)  # noqa: E731
     _, on, timeline, _ = simulate([device], jobs(), {}, scheduler=mp(), crosstalk=CrosstalkParams(kappa=1.0))
     _, off, _, _ = simulate([device], jobs(), {}, scheduler=mp(), crosstalk=CrosstalkParams(enabled=False))

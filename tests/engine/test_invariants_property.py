@@ -25,7 +25,7 @@ def scenarios(draw):
         t += gap
         arrivals.append(t)
     jobs = [
-        Job(id=i, arrival_s=a, profile=ghz_profile(draw(st.integers(2, 9))),
+        Job.new(id=i, arrival_s=a, profile=ghz_profile(draw(st.integers(2, 9))),
             shots=draw(st.sampled_from([10, 1000, 8000])), circuits=draw(st.integers(1, 3)))
         for i, a in enumerate(arrivals)
     ]

@@ -68,7 +68,7 @@ def test_job_mode_queues_every_circuit():
 
 
 def test_session_blocks_other_jobs_unless_interleaving():
-    background = [Job(id=i, arrival_s=0.5, profile=ghz_profile(2), shots=10) for i in range(2)]
+    background = [Job.new(id=i, arrival_s=0.5, profile=ghz_profile(2), shots=10) for i in range(2)]
     _, _, jobs, timeline = simulate([program("session", iterations=2)], jobs=background, devices=[line_device(n=6)])
     held = jobs[jobs["program_id"].isna()]
     session_end = jobs.loc[jobs["program_id"].notna(), "end_s"].item()

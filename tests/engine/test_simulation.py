@@ -31,7 +31,7 @@ def simulate(devices, jobs, scheduler=None, downtime=None, horizon_s=None, overh
 
 
 def jobs_of(sizes_and_arrivals, shots=1000):
-    return [Job(id=i, arrival_s=t, profile=ghz_profile(n), shots=shots) for i, (n, t) in enumerate(sizes_and_arrivals)]
+    return [Job.new(id=i, arrival_s=t, profile=ghz_profile(n), shots=shots) for i, (n, t) in enumerate(sizes_and_arrivals)]
 
 
 def test_fcfs_hand_computed_single_device():
@@ -164,9 +164,9 @@ def check_invariants(frame: pd.DataFrame, timeline: pd.DataFrame, downtime=None)
 def test_fixed_service_time_and_pinned_device():
     a, b = line_device("a"), line_device("b", e2=1e-4)
     jobs = [
-        Job(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=7.0, pinned_device="a"),
-        Job(id=1, arrival_s=0.0, profile=ghz_profile(2), pinned_device="zz"),
-        Job(id=2, arrival_s=0.0, profile=ghz_profile(6), pinned_device="a"),
+        Job.new(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=7.0, pinned_device="a"),
+        Job.new(id=1, arrival_s=0.0, profile=ghz_profile(2), pinned_device="zz"),
+        Job.new(id=2, arrival_s=0.0, profile=ghz_profile(6), pinned_device="a"),
     ]
     _, frame, _ = simulate([a, b], jobs)
     # job 0 would prefer the better device b, but it is pinned to a, and runs exactly 7 s

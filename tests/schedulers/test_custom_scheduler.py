@@ -21,8 +21,8 @@ def test_loads_by_import_path_and_runs_hand_computed():
     assert isinstance(scheduler, WidestFirst) and scheduler.max_starts == 1
     big, small = line_device("big"), line_device("small", n=3)
     jobs = [
-        Job(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=4.0),
-        Job(id=1, arrival_s=0.0, profile=ghz_profile(3), service_s=2.0),
+        Job.new(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=4.0),
+        Job.new(id=1, arrival_s=0.0, profile=ghz_profile(3), service_s=2.0),
     ]
     _, frame, timeline = simulate([small, big], jobs, scheduler=scheduler)
     # one start per round: the wider job 1 first on the largest device; job 0 in the next

@@ -13,7 +13,7 @@ from tests.engine.test_simulation import check_invariants, simulate
 
 def _jobs(groups, service=1.0, arrival=0.0):
     return [
-        Job(id=i, arrival_s=arrival, profile=ghz_profile(2), service_s=service, group=g)
+        Job.new(id=i, arrival_s=arrival, profile=ghz_profile(2), service_s=service, group=g)
         for i, g in enumerate(groups)
     ]
 
@@ -61,7 +61,7 @@ def test_qpu_time_converges_to_allocations_with_backlog():
     # two devices, a backlog of both groups with different job lengths
     groups = ["a", "b"] * 120
     jobs = [
-        Job(id=i, arrival_s=0.01 * i, profile=ghz_profile(2), service_s=1.0 if g == "a" else 3.0, group=g)
+        Job.new(id=i, arrival_s=0.01 * i, profile=ghz_profile(2), service_s=1.0 if g == "a" else 3.0, group=g)
         for i, g in enumerate(groups)
     ]
     scheduler = FairShareScheduler(allocations={"a": 3, "b": 1})
@@ -76,9 +76,9 @@ def test_qpu_time_converges_to_allocations_with_backlog():
 def _expiry_jobs():
     # a's first job holds the device 0-10 s; a's and b's next jobs queue at t=1 (a first)
     return [
-        Job(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=10.0, group="a"),
-        Job(id=1, arrival_s=1.0, profile=ghz_profile(2), service_s=2.0, group="a"),
-        Job(id=2, arrival_s=1.0, profile=ghz_profile(2), service_s=3.0, group="b"),
+        Job.new(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=10.0, group="a"),
+        Job.new(id=1, arrival_s=1.0, profile=ghz_profile(2), service_s=2.0, group="a"),
+        Job.new(id=2, arrival_s=1.0, profile=ghz_profile(2), service_s=3.0, group="b"),
     ]
 
 

@@ -27,7 +27,7 @@ def _backlog(**fields):
     jobs = []
     for i, service in enumerate(services):
         extra = {k: v[i - 1] for k, v in fields.items()} if i else {}
-        jobs.append(Job(id=i, arrival_s=float(i), profile=ghz_profile(2), service_s=service, **extra))
+        jobs.append(Job.new(id=i, arrival_s=float(i), profile=ghz_profile(2), service_s=service, **extra))
     return jobs
 
 
@@ -58,9 +58,9 @@ def test_edf_hand_computed_no_deadline_last():
 def test_sjf_uses_the_runtime_model_without_service_time():
     device = line_device()
     jobs = [
-        Job(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=10.0),
-        Job(id=1, arrival_s=1.0, profile=ghz_profile(2), shots=4000),
-        Job(id=2, arrival_s=2.0, profile=ghz_profile(2), shots=100),
+        Job.new(id=0, arrival_s=0.0, profile=ghz_profile(2), service_s=10.0),
+        Job.new(id=1, arrival_s=1.0, profile=ghz_profile(2), shots=4000),
+        Job.new(id=2, arrival_s=2.0, profile=ghz_profile(2), shots=100),
     ]
     sim, frame, _ = simulate([device], jobs, scheduler=SJFScheduler())
     assert frame.loc[2, "start_s"] == pytest.approx(10.0)
@@ -71,9 +71,9 @@ def test_sjf_uses_the_runtime_model_without_service_time():
 def test_backfill_lets_a_small_job_overtake(backfill, start_of_job_2):
     big, small = line_device("big"), line_device("small", n=3)
     jobs = [
-        Job(id=0, arrival_s=0.0, profile=ghz_profile(5), service_s=10.0),
-        Job(id=1, arrival_s=1.0, profile=ghz_profile(5), service_s=1.0),  # shortest, fits only 'big'
-        Job(id=2, arrival_s=2.0, profile=ghz_profile(2), service_s=4.0),
+        Job.new(id=0, arrival_s=0.0, profile=ghz_profile(5), service_s=10.0),
+        Job.new(id=1, arrival_s=1.0, profile=ghz_profile(5), service_s=1.0),  # shortest, fits only 'big'
+        Job.new(id=2, arrival_s=2.0, profile=ghz_profile(2), service_s=4.0),
     ]
     _, frame, _ = simulate([big, small], jobs, scheduler=SJFScheduler(backfill=backfill))
     assert frame.loc[2, "start_s"] == start_of_job_2
@@ -91,8 +91,8 @@ def test_reference_runtime_prefers_service_time_and_is_occupancy_free():
         def head(self):
             return self[0] if self else None
 
-    fixed = Job(id=0, arrival_s=0.0, profile=ghz_profile(3), service_s=7.5)
-    modelled = Job(id=1, arrival_s=0.0, profile=ghz_profile(3), shots=1000)
+    fixed = Job.new(id=0, arrival_s=0.0, profile=ghz_profile(3), service_s=7.5)
+    modelled = Job.new(id=1, arrival_s=0.0, profile=ghz_profile(3), shots=1000)
     snapshot = Snapshot(0.0, _Queue([fixed, modelled]), [_View(device)], Estimator())
     assert reference_runtime_s(fixed, snapshot) == 7.5
     expected = snapshot.runtime_s(modelled, snapshot.estimate(modelled, snapshot.devices[0]))

@@ -16,7 +16,7 @@ from tests.engine.test_simulation import check_invariants, simulate
 
 
 def _jobs(arrivals, service=10.0, n=2):
-    return [Job(id=i, arrival_s=t, profile=ghz_profile(n), service_s=service) for i, t in enumerate(arrivals)]
+    return [Job.new(id=i, arrival_s=t, profile=ghz_profile(n), service_s=service) for i, t in enumerate(arrivals)]
 
 
 def _fleet():

@@ -12,7 +12,7 @@ from tests.engine.test_simulation import check_invariants, simulate
 
 
 def _job(i, n, service, arrival=0.0):
-    return Job(id=i, arrival_s=arrival, profile=ghz_profile(n), service_s=service)
+    return Job.new(id=i, arrival_s=arrival, profile=ghz_profile(n), service_s=service)
 
 
 def test_is_multiprogramming():

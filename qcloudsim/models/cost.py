@@ -1,0 +1,159 @@
+"""The cost model: the one path from a job on a device region to its estimate, runtime and fit.
+
+Every part of the simulator that asks "what would this job cost here?" —
+placement, queue orders that rank by runtime, admission checks, dispatch,
+sessions, the RL observation — asks :class:`CostModel`. It chains the pure
+models (region selection, :mod:`qcloudsim.models.fidelity`,
+:mod:`qcloudsim.models.runtime`, and the exact transpile mode of
+:mod:`qcloudsim.models.exact`) through the memoising
+:class:`~qcloudsim.models.estimator.Estimator` and returns a :class:`Quote`.
+
+A quote depends on, and is cached by, everything its numbers depend on:
+the circuit (``profile.key``), the shots and circuits of the job, a fixed
+service time if the job has one, the device (its name and repetition
+delay), the calibration in force (``calibration.version``), the region and
+the fidelity mode (``analytic`` or ``exact``). Whether the run fits before
+the device's next planned downtime depends on the clock as well and is
+answered by :meth:`CostModel.fits`, never cached.
+
+The engine passes the quote a scheduler chose on to dispatch (see
+:class:`~qcloudsim.schedulers.snapshot.Assignment`), so one decision is
+priced once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Protocol
+
+from qcloudsim.circuits.profile import CircuitProfile
+from qcloudsim.devices.calibration import Calibration
+from qcloudsim.devices.device import Device
+from qcloudsim.models.estimator import Estimate, Estimator
+from qcloudsim.models.placement import Region
+
+
+class Priced(Protocol):
+    """What the cost model reads of a job."""
+
+    @property
+    def profile(self) -> CircuitProfile: ...
+    @property
+    def shots(self) -> int: ...
+    @property
+    def circuits(self) -> int: ...
+    @property
+    def service_s(self) -> float | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The price of one job on one region of one device.
+
+    Attributes:
+        device: Device name.
+        calibration_version: Version of the calibration the quote used.
+        estimate: Model outputs (region, circuit and shot time, swaps, fidelity).
+        runtime_s: QPU time the job holds the region (s): the job's fixed
+            ``service_s`` when it has one, else the runtime model.
+        job_key: What the quote depends on of the job (circuit, shots,
+            circuits, service time), so dispatch can check it was made for
+            the job it is used with.
+    """
+
+    device: str
+    calibration_version: int
+    estimate: Estimate
+    runtime_s: float
+    job_key: tuple
+
+    @property
+    def circuit_s(self) -> float:
+        """One shot without repetition delay (s)."""
+        return self.estimate.circuit_s
+
+    @property
+    def shot_s(self) -> float:
+        """One shot including the repetition delay (s)."""
+        return self.estimate.shot_s
+
+    @property
+    def swaps(self) -> int:
+        """Estimated routing SWAPs."""
+        return self.estimate.swaps
+
+    @property
+    def qubits(self) -> Region:
+        """The region."""
+        return self.estimate.qubits
+
+    @property
+    def fidelity(self) -> float:
+        """Estimated success probability."""
+        return self.estimate.fidelity
+
+
+class CostModel:
+    """Prices jobs on device regions (cached; see the module doc).
+
+    Args:
+        estimator: The memoised models (defaults if ``None``).
+        max_entries: Bound of the quote cache (cleared when exceeded).
+    """
+
+    def __init__(self, estimator: Estimator | None = None, max_entries: int = 400_000) -> None:
+        self.estimator = estimator or Estimator()
+        self.max_entries = max_entries
+        self._quotes: dict[tuple, Quote] = {}
+
+    @property
+    def mode(self) -> str:
+        """Fidelity mode: ``analytic`` or ``exact``."""
+        return self.estimator.mode
+
+    def region(self, calibration: Calibration, size: int, free: Collection[int] | None = None) -> Region | None:
+        """Best connected region of ``size`` qubits among ``free`` (all qubits if ``None``)."""
+        return self.estimator.region(calibration, size, free)
+
+    def quote(self, job: Priced, device: Device, calibration: Calibration, region: Region) -> Quote:
+        """The :class:`Quote` of ``job`` on ``region`` of ``device`` under ``calibration``."""
+        profile = job.profile
+        job_key = (profile.key, job.shots, job.circuits, job.service_s)
+        key = (job_key, device.name, device.rep_delay_s, calibration.version, region, self.estimator.mode)
+        try:
+            return self._quotes[key]
+        except KeyError:
+            pass
+        if len(self._quotes) >= self.max_entries:
+            self._quotes.clear()
+        estimator = self.estimator
+        estimate = estimator.estimate(profile, calibration, region, device.rep_delay_s, device)
+        runtime = job.service_s if job.service_s is not None else estimator.runtime_s(estimate, job.shots, job.circuits)
+        quote = self._quotes[key] = Quote(device.name, calibration.version, estimate, runtime, job_key)
+        return quote
+
+    def best_quote(
+        self, job: Priced, device: Device, calibration: Calibration, free: Collection[int] | None = None
+    ) -> Quote | None:
+        """The quote on the best region among ``free`` (all qubits if ``None``), or ``None`` if none fits."""
+        region = self.estimator.region(calibration, job.profile.num_qubits, free)
+        if region is None:
+            return None
+        return self.quote(job, device, calibration, region)
+
+    def runtime_on(self, job: Priced, quote: Quote, shots: int) -> float:
+        """QPU time (s) of ``shots`` of ``job``'s shots on ``quote``'s region (a shot split)."""
+        if job.service_s is not None:
+            return job.service_s * shots / job.shots
+        return self.estimator.runtime_s(quote.estimate, shots, job.circuits)
+
+    @staticmethod
+    def job_key(job: Priced) -> tuple:
+        """What a quote depends on of ``job`` (see :attr:`Quote.job_key`)."""
+        return (job.profile.key, job.shots, job.circuits, job.service_s)
+
+    @staticmethod
+    def fits(quote: Quote, now: float, next_down_s: float) -> bool:
+        """True when a run priced by ``quote`` that starts at ``now`` ends by ``next_down_s``."""
+        return now + quote.runtime_s <= next_down_s
