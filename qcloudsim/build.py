@@ -187,12 +187,12 @@ def _synthetic_jobs(workload: WorkloadConfig, streams: SeedStreams) -> Iterator[
     users = [UserSpec(u.name, u.group, u.weight) for u in workload.users]
     arrivals = workload.arrivals
     if isinstance(arrivals, PoissonArrivals):
-        return poisson_jobs(
+        return _with_targets(poisson_jobs(
             workload.jobs, arrivals.rate_per_s, mix, shots, circuits, users, streams,
             priorities=workload.priorities,
             deadline_slack_s=workload.deadline_slack_s,
             deadline_fraction=workload.deadline_fraction,
-        )
+        ), workload, streams)
     from qcloudsim.workload.generators import diurnal_times, job_stream, mmpp_times
 
     if isinstance(arrivals, MmppArrivals):
@@ -203,7 +203,23 @@ def _synthetic_jobs(workload: WorkloadConfig, streams: SeedStreams) -> Iterator[
             phase_s=arrivals.phase_s, count=workload.jobs,
         )
     jobs = job_stream(times, mix, shots, circuits, users, streams, count=workload.jobs)
-    return _with_priorities_and_deadlines(jobs, workload, streams)
+    return _with_targets(_with_priorities_and_deadlines(jobs, workload, streams), workload, streams)
+
+
+def _with_targets(jobs: Iterator[Job], workload: WorkloadConfig, streams: SeedStreams) -> Iterator[Job]:
+    """Pin each job to a target device drawn from ``workload.targets`` (stream ``targets``)."""
+    if not workload.targets:
+        yield from jobs
+        return
+    import numpy as np
+
+    names = list(workload.targets)
+    weights = np.array([workload.targets[n] for n in names], float)
+    cumulative = np.cumsum(weights / weights.sum())
+    rng = streams.generator("targets")
+    for job in jobs:
+        index = min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(names) - 1)
+        yield job.revised(pinned_device=names[index])
 
 
 def _with_priorities_and_deadlines(jobs: Iterator[Job], workload: WorkloadConfig, streams: SeedStreams) -> Iterator[Job]:
@@ -293,6 +309,6 @@ def build_simulation(
         classical=dict(config.hybrid.classical) if config.hybrid else None,
         cutting=CuttingPolicy(**config.cutting.model_dump()),
         cost=CostModel(build_estimator(config)),
-        queues=config.scheduler.queues,
+        queues=config.scheduler.topology(config.workload),
     )
     return BuiltRun(simulation, devices, scheduler, workload, list(programs), streams)

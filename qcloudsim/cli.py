@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -162,6 +163,12 @@ def replay(
     trace: Annotated[Path, typer.Argument(help="Trace file (canonical CSV/Parquet, IBM export, SWF, QASM list).")],
     fleet: Annotated[str, typer.Option("--fleet", "-f", help="Comma-separated catalog devices.")] = "ibm_brisbane,ibm_torino,ibm_kyiv",
     scheduler: Annotated[str, typer.Option("--scheduler", help="Scheduler name or 'package.module:Class'.")] = "fcfs",
+    param: Annotated[list[str] | None, typer.Option("--param", help="Scheduler parameter KEY=VALUE (YAML value; repeatable).")] = None,
+    backfill: Annotated[bool | None, typer.Option("--backfill/--no-backfill", help="Let later jobs start ahead of one that must wait (default: the scheduler's).")] = None,
+    order: Annotated[str | None, typer.Option("--order", help="Queue-order level (fifo, sjf, priority, edf, fairshare, qhrrn).")] = None,
+    placement: Annotated[str | None, typer.Option("--placement", help="Placement level (fidelity, least_loaded, weighted, spread).")] = None,
+    multiplexing: Annotated[str | None, typer.Option("--multiplexing", help="'exclusive' or 'shared'.")] = None,
+    queues: Annotated[str, typer.Option("--queues", help="'auto' (per device when jobs are mapped to devices), 'global' or 'per_device'.")] = "auto",
     fmt: Annotated[str, typer.Option("--format", help="auto, canonical, ibm, swf or qasm_list.")] = "auto",
     runtime: Annotated[str, typer.Option("--runtime", help="'model' or 'recorded' service times.")] = "model",
     time_scale: Annotated[float, typer.Option("--time-scale", help="Multiply arrival times (< 1 compresses).")] = 1.0,
@@ -189,12 +196,25 @@ def replay(
         if not sep or not backend or not device:
             fail(f"--map-device takes TRACE_BACKEND=FLEET_DEVICE, got {item!r}")
         mapping[backend] = device
+    params = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"--param takes KEY=VALUE, got {item!r}")
+        try:
+            params[key] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            fail(f"--param {key}: {value!r} is not a YAML value")
+    scheduler_data: dict = {"name": scheduler, "params": params, "queues": queues}
+    for key, value in (("backfill", backfill), ("order", order), ("placement", placement), ("multiplexing", multiplexing)):
+        if value is not None:
+            scheduler_data[key] = value
     name = "replay_" + "".join(c if c.isalnum() or c in "-_." else "_" for c in trace.name.split(".")[0])
     data = {
         "name": name,
         "seed": seed,
         "fleet": [d.strip() for d in fleet.split(",") if d.strip()],
-        "scheduler": {"name": scheduler},
+        "scheduler": scheduler_data,
         "workload": {"trace": {
             "path": str(trace), "format": fmt, "runtime": runtime, "time_scale": time_scale,
             "load_scale": load_scale, "start_s": start, "end_s": end, "users": user or None,
@@ -205,7 +225,7 @@ def replay(
         cfg = ExperimentConfig.model_validate(data)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in clean_loc(tuple(e['loc'])))}: {e['msg']}" for e in exc.errors(include_url=False)]
-        fail("; ".join(problems).replace("workload.trace.", "--").replace("Value error, ", ""))
+        fail("; ".join(problems).replace("workload.trace.", "--").replace("scheduler.", "--").replace("Value error, ", ""))
     try:
         results = run_experiment(cfg, progress=not quiet)
     except (TraceError, ValueError, FileNotFoundError) as exc:

@@ -363,6 +363,9 @@ class WorkloadConfig(Strict):
         priorities: Priorities to draw from uniformly (larger = more urgent).
         deadline_slack_s: ``[min, max]`` slack after arrival for deadlines (s).
         deadline_fraction: Share of jobs with a deadline.
+        targets: Devices users name as the target of their jobs, with
+            relative weights: each job is pinned to one drawn at random (empty:
+            jobs name no device and the scheduler places them).
     """
 
     jobs: Annotated[int, Field(ge=1)]
@@ -374,6 +377,7 @@ class WorkloadConfig(Strict):
     priorities: Annotated[list[int], Field(min_length=1)] = [0]
     deadline_slack_s: tuple[NonNegativeFloat, NonNegativeFloat] | None = None
     deadline_fraction: Annotated[float, Field(ge=0, le=1)] = 1.0
+    targets: dict[str, PositiveFloat] = {}
 
     @model_validator(mode="after")
     def _slack_order(self) -> WorkloadConfig:
@@ -395,8 +399,11 @@ class SchedulerConfig(Strict):
         placement: Placement level (``fidelity``, ``least_loaded``, ``weighted``, ``spread``).
         multiplexing: ``exclusive`` (one job per QPU) or ``shared`` (multi-programming).
         backfill: Let later jobs start ahead of one that must wait (default: the preset's).
-        queues: ``global`` (one queue) or ``per_device`` (a job that names its
-            device waits in that device's queue, ordered on its own).
+        queues: ``global`` (one queue), ``per_device`` (a job that names its
+            device waits in that device's queue, ordered on its own, as IBM
+            Quantum runs them) or ``auto`` (default: ``per_device`` when the
+            workload names devices — a trace with a ``device_map`` or a
+            workload with ``targets`` — else ``global``).
 
     The scheduler is built once at validation, so a bad value is reported
     with the config's file and line.
@@ -409,7 +416,15 @@ class SchedulerConfig(Strict):
     placement: str | dict[str, Any] | None = None
     multiplexing: Literal["exclusive", "shared"] | None = None
     backfill: StrictBool | None = None
-    queues: Literal["global", "per_device"] = "global"
+    queues: Literal["auto", "global", "per_device"] = "auto"
+
+    def topology(self, workload: WorkloadConfig | TraceWorkloadConfig) -> Literal["global", "per_device"]:
+        """The queue topology for ``workload`` (resolves ``auto``)."""
+        if self.queues != "auto":
+            return self.queues
+        if isinstance(workload, TraceWorkloadConfig):
+            return "per_device" if workload.trace.device_map else "global"
+        return "per_device" if workload.targets else "global"
 
     def build(self):
         """A new scheduler object for one run."""
@@ -728,6 +743,12 @@ class ExperimentConfig(Strict):
                 "(give copies a 'name')"
             )
         self._sessions_fit_calibration()
+        if isinstance(self.workload, WorkloadConfig):
+            unknown = sorted(set(self.workload.targets) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"workload.targets names {', '.join(unknown)}, not in the fleet; fleet: {', '.join(names)}"
+                )
         if isinstance(self.workload, TraceWorkloadConfig):
             unknown = sorted(set(self.workload.trace.device_map.values()) - set(names))
             if unknown:

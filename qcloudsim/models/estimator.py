@@ -74,6 +74,8 @@ class Estimator:
         if mode not in ("analytic", "exact"):
             raise ValueError(f"fidelity mode must be 'analytic' or 'exact', got {mode!r}")
         self.mode = mode
+        self.exact_fallbacks = 0
+        """Exact-mode estimates that used the analytic model (profiles whose circuit cannot be rebuilt)."""
         self._circuits: dict[str, object] = {}
         self.runtime_params = runtime or RuntimeParams()
         self.fidelity_params = fidelity or FidelityParams()
@@ -158,20 +160,30 @@ class Estimator:
     ) -> Estimate:
         """Runtime and fidelity of ``profile`` on ``region`` (cached).
 
-        ``device`` is needed only by the exact mode.
+        ``device`` is needed by the exact mode (it transpiles onto the
+        device's gates); the key holds the mode and, in exact mode, the device.
+
+        Raises:
+            ValueError: In exact mode without ``device`` (the estimate would
+                silently be the analytic one).
         """
-        key = (profile.key, calibration.version, region, rep_delay_s)
+        exact = self.mode == "exact"
+        if exact and device is None:
+            raise ValueError("exact fidelity mode needs the device; price jobs through qcloudsim.models.cost.CostModel")
+        key = (profile.key, calibration.version, region, rep_delay_s, self.mode, device.name if exact else None)
         try:
             return self._estimates[key]
         except KeyError:
             pass
         if len(self._estimates) >= self.max_entries:
             self._estimates.clear()
-        if self.mode == "exact" and device is not None:
-            exact = self._exact(profile, calibration, region, rep_delay_s, device)
-            if exact is not None:
-                self._estimates[key] = exact
-                return exact
+        if exact:
+            assert device is not None
+            result = self._exact(profile, calibration, region, rep_delay_s, device)
+            if result is not None:
+                self._estimates[key] = result
+                return result
+            self.exact_fallbacks += 1
         stats = self.stats(calibration, region)
         swaps = estimated_swaps(profile, stats) if self.fidelity_params.routing else 0
         circuit_s = circuit_duration_s(profile, stats, swaps)

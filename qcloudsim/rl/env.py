@@ -26,7 +26,13 @@ A masked-out action (possible only without masking, e.g. in env checkers)
 is treated as *wait* with reward ``-1`` and ``info["invalid_action"]``.
 
 ``reset(seed=...)`` rebuilds the simulation from the config with that seed
-(one seed sequence per episode): same seed, same episode.
+(one seed sequence per episode): same seed, same episode. The simulation is
+assembled by :func:`qcloudsim.build.build_simulation`, the same composition
+root as ``qcloudsim run``, so every config section is honoured: device
+dynamics, the horizon (the episode ends there), cutting (fragments are
+decisions like any job), hybrid programs (their jobs too) and the queue
+topology. The DRL scheduler decides one job per round, so a policy sees the
+same observations under ``qcloudsim run`` as in training (tested).
 """
 
 from __future__ import annotations
