@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000)
     args = parser.parse_args(argv)
+    reference = bare_simpy(args.jobs)
     report = {
-        "bare_simpy_mm10": bare_simpy(args.jobs),
+        "bare_simpy_mm10": reference,
         # about 4.5 s mean service per job on 10 devices: 1.5 jobs/s is ~70% load
         "fcfs_load_0.7": qcloudsim_run(args.jobs, rate_per_s=1.5),
         "fcfs_small_10k_overload": qcloudsim_run(10_000, rate_per_s=4.0),
@@ -119,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         "fcfs_multiprogramming_load_0.7": qcloudsim_run(args.jobs, rate_per_s=1.5, multiprogramming=True),
         "fcfs_multiprogramming_overload": qcloudsim_run(args.jobs, rate_per_s=4.0, multiprogramming=True),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    # every figure as a ratio to the bare SimPy reference measured in this same process
+    report["ratio_to_bare_simpy"] = {
+        name: round(value["jobs_per_s"] / reference["jobs_per_s"], 3)
+        for name, value in report.items()
+        if isinstance(value, dict) and "jobs_per_s" in value and name != "bare_simpy_mm10"
     }
     json.dump(report, sys.stdout, indent=2)
     print()

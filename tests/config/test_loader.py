@@ -31,7 +31,7 @@ def test_unknown_key_names_file_line_and_allowed(tmp_path):
     message = str(err.value)
     assert str(path) in message
     assert "field 'workload.arivals'" in message and "unknown key 'arivals'" in message
-    assert "allowed: arrivals, circuits, deadline_fraction, deadline_slack_s, jobs, mix, priorities, shots, trace, users" in message
+    assert "allowed: arrivals, circuits, deadline_fraction, deadline_slack_s, jobs, mix, priorities, shots, targets, trace, users" in message
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "arivals" in text)
     assert f"line {line}" in message
 
