@@ -109,7 +109,7 @@ def run(
         fail(f"{config}: {exc}")
     target = out or cfg.output.dir or Path("results") / cfg.name
     try:
-        results.write(target, plot=cfg.output.plot)
+        results.write(target, plot=_summary_plot() if cfg.output.plot else None)
     except OSError as exc:
         fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
     if not quiet:
@@ -156,6 +156,13 @@ def print_recorded(summary: dict) -> None:
             _fmt(values.get("pearson")), _fmt(values.get("spearman")),
         )
     console.print(table)
+
+
+def _summary_plot():
+    """The run-summary figure writer (imported only when a plot is wanted)."""
+    from qcloudsim.plots import plot_run_summary
+
+    return plot_run_summary
 
 
 @app.command()
@@ -232,7 +239,7 @@ def replay(
         fail(str(exc))
     target = out or Path("results") / name
     try:
-        results.write(target)
+        results.write(target, plot=_summary_plot())
     except OSError as exc:
         fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
     if quiet:

@@ -4,6 +4,7 @@ from typer.testing import CliRunner
 
 from qcloudsim.cli import app
 from qcloudsim.experiment import run
+from qcloudsim.plots import plot_run_summary
 from qcloudsim.sweep import run_sweep
 from tests.helpers import small_config
 
@@ -11,7 +12,7 @@ runner = CliRunner()
 
 
 def test_plot_run_folder(tmp_path):
-    run(small_config()).write(tmp_path / "run")
+    run(small_config()).write(tmp_path / "run", plot=plot_run_summary)
     result = runner.invoke(app, ["plot", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "run" / "figures").iterdir())

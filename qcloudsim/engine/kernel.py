@@ -146,6 +146,7 @@ class Kernel:
         self._holds = 0
         self._arrivals_done = False
         self._started = False
+        self._limited = False
         self._all_done = self.env.event()
         h = self.bus.handlers
         self._on_arrival, self._on_reject, self._on_start = h["arrival"], h["reject"], h["start"]
@@ -202,6 +203,7 @@ class Kernel:
         if self._started or self.finished:
             raise RuntimeError("a simulation runs once; build a new one")
         self._started = True
+        self._limited = any(v != math.inf for v in self.run_limits.values())
         self.scheduler.reset(self.streams.sequence("scheduler"))
         self.env.process(self._arrivals())
         recurring = False
@@ -305,10 +307,6 @@ class Kernel:
                 self.reject(job, too_long)
                 return
         self.enqueue(job)
-
-    @property
-    def _limited(self) -> bool:
-        return any(v != math.inf for v in self.run_limits.values())
 
     def enqueue(self, job: Job) -> None:
         """Put an admitted job at the tail of its queue."""
@@ -565,12 +563,11 @@ class Kernel:
 
 def _valid(quote: Quote | None, qpu: QPU, qubits: tuple[int, ...], job: Job) -> bool:
     """Whether a scheduler's quote was made for this job, device, calibration and region."""
-    return (
-        quote is not None
-        and quote.device == qpu.name
-        and quote.calibration_version == qpu.calibration.version
-        and quote.estimate.qubits == qubits
-        and quote.job_key == CostModel.job_key(job)
+    if quote is None or quote.device != qpu.name or quote.calibration_version != qpu.calibration.version:
+        return False
+    sub = job.submission
+    return quote.estimate.qubits == qubits and quote.job_key == (
+        sub.profile.key, job.state.shots, sub.circuits, sub.service_s
     )
 
 

@@ -10,9 +10,11 @@ models (region selection, :mod:`qcloudsim.models.fidelity`,
 
 A quote depends on, and is cached by, everything its numbers depend on:
 the circuit (``profile.key``), the shots and circuits of the job, a fixed
-service time if the job has one, the device (its name and repetition
-delay), the calibration in force (``calibration.version``), the region and
-the fidelity mode (``analytic`` or ``exact``). Whether the run fits before
+service time if the job has one, the device (its name: a cost model belongs
+to one simulation, whose device names are unique; the device's repetition
+delay and gates are fixed), the calibration in force
+(``calibration.version``), the region and the fidelity mode (``analytic``
+or ``exact``). Whether the run fits before
 the device's next planned downtime depends on the clock as well and is
 answered by :meth:`CostModel.fits`, never cached.
 
@@ -104,8 +106,10 @@ class CostModel:
 
     def __init__(self, estimator: Estimator | None = None, max_entries: int = 400_000) -> None:
         self.estimator = estimator or Estimator()
+        self._mode = self.estimator.mode
         self.max_entries = max_entries
         self._quotes: dict[tuple, Quote] = {}
+        self._rankings: dict[tuple, tuple[tuple[int, Quote], ...]] = {}
 
     @property
     def mode(self) -> str:
@@ -118,9 +122,10 @@ class CostModel:
 
     def quote(self, job: Priced, device: Device, calibration: Calibration, region: Region) -> Quote:
         """The :class:`Quote` of ``job`` on ``region`` of ``device`` under ``calibration``."""
-        profile = job.profile
-        job_key = (profile.key, job.shots, job.circuits, job.service_s)
-        key = (job_key, device.name, device.rep_delay_s, calibration.version, region, self.estimator.mode)
+        key = (
+            job.profile.key, job.shots, job.circuits, job.service_s,
+            device.name, calibration.version, region, self._mode,
+        )
         try:
             return self._quotes[key]
         except KeyError:
@@ -128,9 +133,9 @@ class CostModel:
         if len(self._quotes) >= self.max_entries:
             self._quotes.clear()
         estimator = self.estimator
-        estimate = estimator.estimate(profile, calibration, region, device.rep_delay_s, device)
+        estimate = estimator.estimate(job.profile, calibration, region, device.rep_delay_s, device)
         runtime = job.service_s if job.service_s is not None else estimator.runtime_s(estimate, job.shots, job.circuits)
-        quote = self._quotes[key] = Quote(device.name, calibration.version, estimate, runtime, job_key)
+        quote = self._quotes[key] = Quote(device.name, calibration.version, estimate, runtime, key[:4])
         return quote
 
     def best_quote(
@@ -141,6 +146,40 @@ class CostModel:
         if region is None:
             return None
         return self.quote(job, device, calibration, region)
+
+    def fleet_ranking(
+        self, job: Priced, fleet: tuple[tuple[Device, Calibration], ...], versions: tuple[int, ...],
+        pinned: str | None = None,
+    ) -> tuple[tuple[int, Quote], ...]:
+        """Devices of ``fleet`` that can hold ``job``, best first, with the quote on each one's best region.
+
+        Ordered by estimated fidelity on the device's best whole-device region,
+        ties to the earlier device; only ``pinned`` when given. Cached by the
+        job's price key, the pin and the calibration ``versions`` of the fleet
+        (one per device, in order), so a placement that wants the best idle
+        device stops at the first idle entry instead of pricing every device.
+
+        Returns:
+            ``(fleet index, quote)`` pairs.
+        """
+        key = (job.profile.key, job.shots, job.circuits, job.service_s, pinned, versions)
+        try:
+            return self._rankings[key]
+        except KeyError:
+            pass
+        if len(self._rankings) >= self.max_entries:
+            self._rankings.clear()
+        size = job.profile.num_qubits
+        entries = []
+        for index, (device, calibration) in enumerate(fleet):
+            if (pinned is not None and device.name != pinned) or size > calibration.num_qubits:
+                continue
+            quote = self.best_quote(job, device, calibration)
+            if quote is not None:
+                entries.append((-quote.estimate.fidelity, index, quote))
+        entries.sort(key=lambda e: (e[0], e[1]))
+        ranking = self._rankings[key] = tuple((index, quote) for _, index, quote in entries)
+        return ranking
 
     def runtime_on(self, job: Priced, quote: Quote, shots: int) -> float:
         """QPU time (s) of ``shots`` of ``job``'s shots on ``quote``'s region (a shot split)."""

@@ -59,25 +59,26 @@ class JobRecorder(Monitor):
 
     def _record(self, job: Job) -> None:
         num, ints, obj = self._num, self._int, self._obj
-        num["arrival_s"].append(job.arrival_s)
-        num["start_s"].append(job.start_s)
-        num["end_s"].append(job.end_s)
-        num["fidelity"].append(job.fidelity)
-        num["deadline_s"].append(_NAN if job.deadline_s is None else job.deadline_s)
-        ints["priority"].append(job.priority)
-        ints["interruptions"].append(job.interruptions)
-        ints["job_id"].append(job.id)
-        ints["num_qubits"].append(job.profile.num_qubits)
-        ints["shots"].append(job.shots)
-        ints["circuits"].append(job.circuits)
-        obj["user"].append(job.user)
-        obj["group"].append(job.group)
-        obj["circuit"].append(job.profile.name)
-        obj["device"].append(job.device)
-        obj["qubits"].append(job.qubits)
-        obj["status"].append(job.status.value)
-        obj["reason"].append(job.reason)
-        if job.program_id is not None or job.recorded is not None or self._optional:
+        sub, state = job.submission, job.state
+        num["arrival_s"].append(sub.arrival_s)
+        num["start_s"].append(state.start_s)
+        num["end_s"].append(state.end_s)
+        num["fidelity"].append(state.fidelity)
+        num["deadline_s"].append(_NAN if sub.deadline_s is None else sub.deadline_s)
+        ints["priority"].append(sub.priority)
+        ints["interruptions"].append(state.interruptions)
+        ints["job_id"].append(sub.id)
+        ints["num_qubits"].append(sub.profile.num_qubits)
+        ints["shots"].append(state.shots)
+        ints["circuits"].append(sub.circuits)
+        obj["user"].append(sub.user)
+        obj["group"].append(sub.group)
+        obj["circuit"].append(sub.profile.name)
+        obj["device"].append(state.device)
+        obj["qubits"].append(state.qubits)
+        obj["status"].append(state.status.value)
+        obj["reason"].append(state.reason)
+        if job.lineage.program_id is not None or sub.recorded is not None or self._optional:
             self._record_optional(job)
         self._seen += 1
 
@@ -94,11 +95,11 @@ class JobRecorder(Monitor):
         opt["recorded_status"].append(None if rec is None else rec.status)
 
     def on_reject(self, job: Job, now: float) -> None:
-        if job.parent_id is None:
+        if job.lineage.parent_id is None:
             self._record(job)
 
     def on_finish(self, run: Run, now: float) -> None:
-        if run.job.parent_id is None:
+        if run.job.lineage.parent_id is None:
             self._record(run.job)
 
     def on_cut_job(self, job: Job, now: float) -> None:

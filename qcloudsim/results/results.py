@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,12 +46,23 @@ class Results:
     fragments: pd.DataFrame | None = None
     attempts: pd.DataFrame | None = None
 
-    def write(self, out_dir: str | Path, plot: bool = True) -> Path:
-        """Write ``jobs.parquet``, ``timeline.parquet``, ``summary.json`` (+ ``summary.png``).
+    def write(self, out_dir: str | Path, plot: Callable[[Results, Path], object] | bool | None = None) -> Path:
+        """Write ``jobs.parquet``, ``timeline.parquet``, ``attempts.parquet``, ``summary.json``.
 
         Each file is written atomically; ``summary.json`` is written last,
         so its presence marks a complete result folder.
+
+        Args:
+            out_dir: The folder.
+            plot: Draws ``summary.png`` (e.g. :func:`qcloudsim.plots.plot_run_summary`),
+                called before ``summary.json`` is written; results never import
+                plots. ``None`` or ``False``: no figure.
+
+        Raises:
+            TypeError: For ``plot=True`` (name the function that draws).
         """
+        if plot is True:
+            raise TypeError("Results.write(plot=...) takes the function that draws, e.g. qcloudsim.plots.plot_run_summary")
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         write_parquet(out / JOBS_FILE, self.jobs)
@@ -63,10 +75,8 @@ class Results:
             write_parquet(out / FRAGMENTS_FILE, self.fragments)
         if self.attempts is not None:
             write_parquet(out / ATTEMPTS_FILE, self.attempts)
-        if plot:
-            from qcloudsim.plots import plot_run_summary
-
-            plot_run_summary(self, out / PLOT_FILE)
+        if callable(plot):
+            plot(self, out / PLOT_FILE)
         write_json(out / SUMMARY_FILE, {"summary": self.summary, "metadata": self.metadata})
         return out
 

@@ -175,9 +175,19 @@ class BestFidelityPlacement(Placement):
     name = "fidelity"
 
     def place(self, job: Job, snapshot: Snapshot) -> Decision:
+        if snapshot.all_open_idle():
+            # every candidate is wholly free: the first free device of the cached fleet ranking wins
+            devices = snapshot.devices
+            for index, quote in snapshot.ranking(job):
+                device = devices[index]
+                if snapshot.free_qubits(device) is None and (
+                    device.next_down_s == math.inf or snapshot.finishes_before_downtime(job, device, quote)
+                ):
+                    return Assignment(job, device.name, quote.qubits, quote=quote)
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
         best = None
         best_fidelity = -1.0
-        for device in snapshot.devices:
+        for device in snapshot.open_devices():
             quote = snapshot.estimate(job, device)
             if quote is None:
                 continue

@@ -39,7 +39,7 @@ class LeastLoadedPlacement(Placement):
 
     def place(self, job: Job, snapshot: Snapshot) -> Decision:
         best = None
-        for device in snapshot.devices:
+        for device in snapshot.open_devices():
             quote = snapshot.estimate(job, device)
             if quote is None or not snapshot.finishes_before_downtime(job, device, quote):
                 continue

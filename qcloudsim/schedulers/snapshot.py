@@ -110,7 +110,9 @@ class Snapshot:
             ``None``: ``queue`` is the only queue.
     """
 
-    __slots__ = ("now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues")
+    __slots__ = (
+        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open", "_fleet",
+    )
 
     def __init__(
         self,
@@ -131,6 +133,8 @@ class Snapshot:
         self._claimed: dict[str, set[int]] = {}
         self._blocked: set[str] = set()
         self._queues = queues
+        self._open: tuple[DeviceView, ...] | None = None
+        self._fleet: tuple | None = None
 
     @property
     def estimator(self) -> Estimator:
@@ -174,9 +178,38 @@ class Snapshot:
             return device.free_qubits
         return device.free_qubits - claimed
 
+    def open_devices(self) -> tuple[DeviceView, ...]:
+        """Devices that could accept some job now, after this round's claims, in fleet order.
+
+        Cached until the next claim, so a placement that only considers
+        devices that can start a job now skips busy devices at no cost.
+        """
+        if self._open is None:
+            if self.exclusive and not self._claimed:
+                self._open = tuple(d for d in self.devices if d.available and not d.blocking and d.num_free)
+            else:
+                self._open = tuple(d for d in self.devices if (f := self.free_qubits(d)) is None or f)
+        return self._open
+
+    def ranking(self, job: Job) -> tuple[tuple[int, Quote], ...]:
+        """Devices that can hold ``job``, best whole-device fidelity first (see
+        :meth:`qcloudsim.models.cost.CostModel.fleet_ranking`), as ``(fleet index, quote)``."""
+        if self._fleet is None:
+            devices = self.devices
+            self._fleet = (
+                tuple((d.device, d.calibration) for d in devices),
+                tuple(d.calibration.version for d in devices),
+            )
+        fleet, versions = self._fleet
+        return self.cost.fleet_ranking(job, fleet, versions, job.submission.pinned_device)
+
+    def all_open_idle(self) -> bool:
+        """True when every device that could accept a job now is wholly free (no runs, no claims)."""
+        return all(self.free_qubits(d) is None for d in self.open_devices())
+
     def has_capacity(self) -> bool:
         """True when at least one device could accept some job now."""
-        return any(self.free_qubits(d) is None or self.free_qubits(d) for d in self.devices)
+        return bool(self.open_devices())
 
     def can_host(self, job: Job, device: DeviceView) -> bool:
         """Quick size check: does ``device`` have enough free qubits for ``job`` now?"""
@@ -244,5 +277,6 @@ class Snapshot:
     def claim(self, assignment: Assignment) -> None:
         """Record a tentative assignment so later checks this round see it."""
         self._claimed.setdefault(assignment.device, set()).update(assignment.qubits)
-        if assignment.job.blocking:
+        if assignment.job.lineage.blocking:
             self._blocked.add(assignment.device)
+        self._open = None

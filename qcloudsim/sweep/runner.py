@@ -70,7 +70,12 @@ def execute_run(config_data: dict[str, Any], seed: int, run_dir: str, plot: bool
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        results.write(staging, plot=plot)
+        if plot:
+            from qcloudsim.plots import plot_run_summary
+
+            results.write(staging, plot=plot_run_summary)
+        else:
+            results.write(staging)
         if target.exists():  # another worker finished the same run first
             shutil.rmtree(staging)
         else:

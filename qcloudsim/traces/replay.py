@@ -46,7 +46,7 @@ from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.seeding import SeedStreams
 from qcloudsim.traces.profiles import resolve_circuit, synthesize_profile
 from qcloudsim.traces.table import REASONS, SkipReport, TraceError, TraceSkipWarning
-from qcloudsim.workload.job import Job, RecordedOutcome
+from qcloudsim.workload.job import ROOT, Job, Lineage, RecordedOutcome, Submission
 
 COPY_ID_BASE = 10**12
 """Id offset of load-scale copies: copy ``k`` of job ``j`` has id ``k * COPY_ID_BASE + j``."""
@@ -271,21 +271,15 @@ class _JobBuilder:
                     queue_s=nan if q is None else q, run_s=nan if r is None else r,
                     device=device, status=rs[i],
                 )
-            yield Job.new(
-                id=job_id,
-                arrival_s=arrival[i],
-                profile=profile,
-                shots=shots[i],
-                circuits=circuits[i],
-                user=users[i],
-                group=groups[i],
-                priority=priority[i],
-                deadline_s=deadline[i],
-                program_id=program[i],
-                iteration=iteration[i],
-                service_s=service,
-                pinned_device=device_map.get(device) if device else None,
-                recorded=recorded,
+            program_id, step = program[i], iteration[i]
+            yield Job(
+                Submission(
+                    id=job_id, arrival_s=arrival[i], profile=profile, shots=shots[i], circuits=circuits[i],
+                    user=users[i], group=groups[i], priority=priority[i], deadline_s=deadline[i],
+                    service_s=service, pinned_device=device_map.get(device) if device else None,
+                    recorded=recorded,
+                ),
+                ROOT if program_id is None and step is None else Lineage(program_id=program_id, iteration=step),
             )
 
     def copy(self, job: Job, k: int, delay_s: float) -> Job:
@@ -293,21 +287,10 @@ class _JobBuilder:
         if job.id >= COPY_ID_BASE:
             raise TraceError(self.path, f"job id {job.id} too large for load_scale copies (< {COPY_ID_BASE})",
                              column="job_id")
-        return Job.new(
-            id=k * COPY_ID_BASE + job.id,
-            arrival_s=job.arrival_s + delay_s,
-            profile=job.profile,
-            shots=job.shots,
-            circuits=job.circuits,
-            user=job.user,
-            group=job.group,
-            priority=job.priority,
-            deadline_s=None if job.deadline_s is None else job.deadline_s + delay_s,
-            program_id=job.program_id,
-            iteration=job.iteration,
-            service_s=job.service_s,
-            pinned_device=job.pinned_device,
-            recorded=job.recorded,
+        deadline = job.deadline_s
+        return job.derived(
+            k * COPY_ID_BASE + job.id, job.lineage, arrival_s=job.arrival_s + delay_s,
+            deadline_s=None if deadline is None else deadline + delay_s,
         )
 
 

@@ -42,7 +42,7 @@ import numpy as np
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.seeding import SeedStreams
-from qcloudsim.workload.job import Job
+from qcloudsim.workload.job import Job, Submission
 from qcloudsim.workload.synthetic import MixEntry, UserSpec
 
 HOUR_S = 3600.0
@@ -335,7 +335,7 @@ def job_stream(
             if profile is None:
                 profile = profiles[key] = entry.profile_for(size)
             user = users[who[i]]
-            yield Job.new(
+            yield Job(Submission(
                 id=job_id,
                 arrival_s=float(t),
                 profile=profile,
@@ -343,7 +343,7 @@ def job_stream(
                 circuits=int(circ_arr[circ_idx[i]]),
                 user=user.name,
                 group=user.group,
-            )
+            ))
             job_id += 1
             made += 1
 

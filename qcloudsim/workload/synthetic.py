@@ -27,7 +27,7 @@ import numpy as np
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.seeding import SeedStreams
-from qcloudsim.workload.job import Job
+from qcloudsim.workload.job import Job, Submission
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def poisson_jobs(
             if profile is None:
                 profile = profiles[key] = entry.profile_for(size)
             user = users[int(who[i])]
-            yield Job.new(
+            yield Job(Submission(
                 id=job_id,
                 arrival_s=now,
                 profile=profile,
@@ -140,7 +140,7 @@ def poisson_jobs(
                 group=user.group,
                 priority=int(prio[i]) if prio is not None else int(prio_arr[0]),
                 deadline_s=now + float(slack[i]) if has_deadline is not None and has_deadline[i] else None,
-            )
+            ))
             job_id += 1
 
 
