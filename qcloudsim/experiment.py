@@ -69,6 +69,8 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     summary.update(workload.report())
     if config.horizon_s is not None:
         summary["jobs_after_horizon"] = sim.after_horizon
+        if programs:
+            summary["programs_after_horizon"] = sim.programs_after_horizon
     if sim.estimator.mode == "exact":
         summary["exact_fallbacks"] = sim.estimator.exact_fallbacks
     summary["interrupted_runs"] = int((attempts.to_dataframe()["outcome"] == "interrupted").sum())

@@ -83,8 +83,7 @@ class Simulation(Kernel):
         if dynamics or downtime:
             self.add(DynamicsExtension(dynamics, downtime))
         self.add(CrosstalkExtension())
-        if programs:
-            self.add(ProgramsExtension(programs))
+        self.programs = self.add(ProgramsExtension(programs)) if programs else None
         self.cutting = cutting or CuttingPolicy()
         if self.cutting.when != "never":
             self.add(CuttingExtension(self.cutting))
@@ -107,6 +106,11 @@ class Simulation(Kernel):
     def queue(self):
         """All waiting jobs, in one order (a read-only view)."""
         return self.queues.view
+
+    @property
+    def programs_after_horizon(self) -> int:
+        """Hybrid programs that would have arrived after the horizon."""
+        return 0 if self.programs is None else self.programs.after_horizon  # type: ignore[attr-defined]
 
     @property
     def after_horizon(self) -> int:

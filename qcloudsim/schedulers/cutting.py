@@ -74,13 +74,17 @@ class _FragmentScheduler(Scheduler):
         if not groups:
             return []
         specs, fragment_jobs = [], []
-        for key, jobs in groups.items():
-            fragments = []
-            for job in jobs:
-                fragments.append(self._fragment(snapshot, job))
-                fragment_jobs.append(job)
+        for key, jobs in list(groups.items()):
+            fragments = [self._fragment(snapshot, job) for job in jobs]
+            if any(all(math.isinf(t) for t in f.runtime_per_shot_s) for f in fragments):
+                # a piece fits on no device that is up now (down, or pinned to a down device): it waits
+                del groups[key]
+                continue
+            fragment_jobs.extend(jobs)
             deadline = jobs[0].deadline_s if jobs[0].deadline_s is not None else math.inf
             specs.append(JobSpec(key, tuple(fragments), deadline, jobs[0].reconstruction_s))
+        if not specs:
+            return []
         available = tuple(
             snapshot.now if snapshot.free_qubits(d) is None else max(d.busy_until_s, snapshot.now)
             if d.available else math.inf

@@ -40,6 +40,8 @@ class ProgramsExtension(Extension):
         self._started: dict[int, simpy.Event] = {}
         self._done: dict[int, simpy.Event] = {}
         self._records: dict[str, ProgramRecord] = {}
+        self.after_horizon = 0
+        """Programs that would have arrived after the run stopped (counted at the end)."""
 
     def attach(self, kernel: Kernel) -> None:
         self.kernel = kernel
@@ -108,6 +110,9 @@ class ProgramsExtension(Extension):
 
     def close(self, kernel: Kernel, now: float) -> None:
         for record in list(self._records.values()):
+            if record.arrival_s >= now and kernel.stop_at is not None:
+                self.after_horizon += 1  # never arrived: counted, no row (like the workload's jobs)
+                continue
             record.status = "failed"
             record.reason = f"not finished {kernel.stop_reason}"
             record.end_s = now
