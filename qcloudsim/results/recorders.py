@@ -235,13 +235,18 @@ class CalibrationRecorder(Monitor):
 
     def __init__(self, devices: Sequence[Device] | Sequence[QPU]) -> None:
         self._rows: list[tuple] = []
+        self._revisions: dict[str, dict[int, int]] = {}
         for device in devices:
             self._log(device.name, device.calibration, 0.0)
 
     def _log(self, name: str, cal, now: float) -> None:
+        # ``version`` column: the calibration's revision on this device in this run (0 = the first),
+        # not the process-wide cache key, so the table is the same in any process
+        revisions = self._revisions.setdefault(name, {})
+        revision = revisions.setdefault(cal.version, len(revisions))
         errors_2q = list(cal.error_2q.values())
         self._rows.append((
-            name, now, cal.version, cal.timestamp,
+            name, now, revision, cal.timestamp,
             float(np.median(cal.t1_s)), float(np.median(cal.t2_s)),
             float(np.mean(cal.readout_error)), float(np.mean(cal.error_1q)),
             float(np.mean(errors_2q)) if errors_2q else float("nan"),

@@ -82,36 +82,20 @@ def test_backfill_lets_a_small_job_overtake(backfill, start_of_job_2):
 
 
 def test_reference_runtime_prefers_service_time_and_is_occupancy_free():
-    from qcloudsim.models.estimator import Estimator
-    from qcloudsim.schedulers.snapshot import Snapshot
+    from qcloudsim.schedulers.testing import make_snapshot
 
     device = line_device()
-
-    class _Queue(list):
-        def head(self):
-            return self[0] if self else None
-
     fixed = Job.new(id=0, arrival_s=0.0, profile=ghz_profile(3), service_s=7.5)
     modelled = Job.new(id=1, arrival_s=0.0, profile=ghz_profile(3), shots=1000)
-    snapshot = Snapshot(0.0, _Queue([fixed, modelled]), [_View(device)], Estimator())
+    snapshot = make_snapshot([device], [fixed, modelled])
     assert reference_runtime_s(fixed, snapshot) == 7.5
     expected = snapshot.runtime_s(modelled, snapshot.estimate(modelled, snapshot.devices[0]))
     assert reference_runtime_s(modelled, snapshot) == pytest.approx(expected)
     # default 3 s overhead + 1000 shots of ~0.25 ms: about 3.25 s, shorter than 7.5 s
     assert expected < 7.5
     assert list(ShortestJobFirstOrder().order(snapshot)) == [modelled, fixed]
-
-
-class _View:
-    """Minimal idle DeviceView over a Device."""
-
-    def __init__(self, device):
-        self.device, self.name, self.index = device, device.name, 0
-        self.calibration, self.num_qubits = device.calibration, device.num_qubits
-        self.available, self.running, self.busy_until_s, self.next_down_s = True, 0, float("-inf"), float("inf")
-        self.blocking = 0
-        self.free_qubits = frozenset(range(device.num_qubits))
-        self.num_free = device.num_qubits
+    busy = make_snapshot([device], [modelled], running={device.name: [(fixed, (0, 1, 2), 50.0)]}, exclusive=False)
+    assert reference_runtime_s(modelled, busy) == pytest.approx(expected)  # occupancy does not change it
 
 
 @pytest.mark.parametrize("name", ["sjf", "priority", "edf"])

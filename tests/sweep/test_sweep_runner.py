@@ -56,3 +56,42 @@ def test_ray_backend_matches_local(tmp_path):
 def test_unknown_backend(tmp_path):
     with pytest.raises(ValueError, match="unknown backend"):
         run_sweep(_config(), tmp_path, backend="spark")
+
+
+def _generated_ids_config():
+    """Hybrid programs and cut circuits: the simulation generates job ids of its own."""
+    from tests.helpers import small_config_data
+
+    data = small_config_data(
+        replications=2,
+        cutting={"when": "no_fit", "method": "analytic"},
+        hybrid={"classical": {"cpu": 1}, "programs": [{
+            "count": 2, "mode": "job", "ansatz": {"family": "vqe", "qubits": 3}, "circuits_per_iteration": 2,
+            "stopping": {"rule": "fixed", "iterations": 2}, "shots": 100,
+        }]},
+    )
+    return small_config(**data)
+
+
+def _run_files(root):
+    import hashlib
+
+    return {
+        (run.name, f.name): hashlib.sha256(f.read_bytes()).hexdigest()
+        for run in sorted((root / "runs").iterdir()) for f in sorted(run.glob("*.parquet"))
+    }
+
+
+def test_outputs_byte_identical_serial_pool_and_ray(tmp_path):
+    config = _generated_ids_config()
+    serial = run_sweep(config, tmp_path / "serial", workers=1, progress=False)
+    pool = run_sweep(config, tmp_path / "pool", workers=2, progress=False)
+    files = _run_files(tmp_path / "serial")
+    assert any(name == "attempts.parquet" for _, name in files)
+    assert files == _run_files(tmp_path / "pool")
+    pd.testing.assert_frame_equal(serial.runs, pool.runs)
+    jobs = pd.read_parquet(tmp_path / "serial" / "jobs.parquet")
+    assert (jobs["job_id"] >= 10**15).any(), "program jobs or fragments are part of the comparison"
+    pytest.importorskip("ray")
+    run_sweep(config, tmp_path / "ray", backend="ray", progress=False)
+    assert files == _run_files(tmp_path / "ray")
