@@ -52,7 +52,7 @@ from qcloudsim.engine.qpu import QPU, DeviceState, Run
 from qcloudsim.engine.queue import QueueSet, Topology
 from qcloudsim.models.cost import CostModel, Quote
 from qcloudsim.schedulers.base import Scheduler
-from qcloudsim.schedulers.snapshot import Assignment, Snapshot
+from qcloudsim.schedulers.snapshot import Assignment, Snapshot, fleet_state
 from qcloudsim.seeding import SeedStreams
 from qcloudsim.workload.job import IdAllocator, Job, JobStatus
 
@@ -127,7 +127,9 @@ class Kernel:
         self.qpus = tuple(QPU(i, d) for i, d in enumerate(devices))
         self.by_name = {q.name: q for q in self.qpus}
         self.queues = QueueSet(queues, tuple(names))
+        self._view = self.queues.view
         self.largest = {q.name: _largest_component(q.device) for q in self.qpus}
+        self._max_largest = max(self.largest.values())
         self.run_limits: dict[str, float] = dict.fromkeys(names, math.inf)
         """Longest run (s) that fits between two planned downtimes, per device (set by extensions)."""
         self.admission: list[AdmissionHook] = []
@@ -147,6 +149,7 @@ class Kernel:
         self._arrivals_done = False
         self._started = False
         self._limited = False
+        self._fleet_state: tuple | None = None
         self._all_done = self.env.event()
         h = self.bus.handlers
         self._on_arrival, self._on_reject, self._on_start = h["arrival"], h["reject"], h["start"]
@@ -293,7 +296,7 @@ class Kernel:
             for hook in self.admission:
                 if hook(job):
                     return
-        if pinned is None and not any(size >= needed for size in self.largest.values()):
+        if pinned is None and needed > self._max_largest:
             best = max(self.largest, key=self.largest.__getitem__)
             self.reject(
                 job,
@@ -367,14 +370,16 @@ class Kernel:
 
     def snapshot(self) -> Snapshot:
         """What the scheduler sees now."""
+        if self._fleet_state is None:
+            self._fleet_state = fleet_state(self.qpus)
         return Snapshot(
             self.env.now, self.queues.view, self.qpus, self.cost, self.scheduler.exclusive, self.by_name,
-            queues=self.queues,
+            queues=self.queues, fleet=self._fleet_state,
         )
 
     def _round(self, _event: simpy.Event) -> None:
         self._round_pending = False
-        if not len(self.queues):
+        if not len(self._view):
             return
         exclusive = self.scheduler.exclusive
         for qpu in self.qpus:
@@ -394,7 +399,8 @@ class Kernel:
         qpu = self.by_name.get(assignment.device)
         if qpu is None:
             raise SchedulingError(f"assignment of job {job.id} names unknown device {assignment.device!r}")
-        if job not in self.queues or job.state.status is not JobStatus.QUEUED:
+        queue = self.queues.queue_of(job)
+        if job.state.status is not JobStatus.QUEUED or job not in queue:
             raise SchedulingError(f"job {job.id} is not waiting in the queue")
         shots = assignment.shots
         split = shots is not None and shots != job.shots
@@ -415,7 +421,7 @@ class Kernel:
             raise SchedulingError(
                 f"job {job.id} needs {job.profile.num_qubits} qubits, assignment gives {len(qubits)}"
             )
-        if any(not (0 <= q < qpu.num_qubits) for q in qubits):
+        if min(qubits) < 0 or max(qubits) >= qpu.num_qubits:
             raise SchedulingError(f"assignment of job {job.id} names qubits outside {qpu.name}")
         cost = self.cost
         calibration = qpu.calibration
@@ -439,7 +445,7 @@ class Kernel:
             self._pending += 1
             runtime = cost.runtime_on(queued, quote, shots)
         else:
-            self.queues.remove(job)
+            queue.remove(job)
         state = job.state
         state.status = JobStatus.RUNNING
         state.attempts += 1
@@ -532,6 +538,7 @@ class Kernel:
         if calibration.num_qubits != qpu.num_qubits:
             raise ValueError(f"{qpu.name}: calibration has {calibration.num_qubits} qubits, device {qpu.num_qubits}")
         qpu.calibration = calibration
+        self._fleet_state = None
         self.bus.emit("calibration", qpu, self.env.now)
 
     def interrupt(self, run: Run, requeue: bool, reason: str) -> None:

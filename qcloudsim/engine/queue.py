@@ -157,7 +157,7 @@ class QueueSet:
 
     def queue_of(self, job: Job) -> JobQueue:
         """The queue ``job`` waits in."""
-        if self.by_device:
+        if self.topology == "per_device":
             target = job.submission.pinned_device
             if target is not None and target in self.by_device:
                 return self.by_device[target]

@@ -160,7 +160,10 @@ class FifoOrder(QueueOrder):
 def feasible_somewhere(job: Job, snapshot: Snapshot) -> bool:
     """Whether some device of the fleet could ever hold ``job`` (size and target)."""
     size = job.profile.num_qubits
-    return any(snapshot.allowed(job, d) and size <= d.num_qubits for d in snapshot.devices)
+    pinned = job.submission.pinned_device
+    if pinned is None:
+        return size <= snapshot.largest_device()
+    return pinned in snapshot.names() and size <= snapshot.device(pinned).num_qubits
 
 
 class BestFidelityPlacement(Placement):
@@ -175,14 +178,16 @@ class BestFidelityPlacement(Placement):
     name = "fidelity"
 
     def place(self, job: Job, snapshot: Snapshot) -> Decision:
+        if not snapshot.open_devices():
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
         if snapshot.all_open_idle():
             # every candidate is wholly free: the first free device of the cached fleet ranking wins
-            devices = snapshot.devices
+            devices, open_idx = snapshot.devices, snapshot.open_indices()
             for index, quote in snapshot.ranking(job):
+                if index not in open_idx:
+                    continue
                 device = devices[index]
-                if snapshot.free_qubits(device) is None and (
-                    device.next_down_s == math.inf or snapshot.finishes_before_downtime(job, device, quote)
-                ):
+                if device.next_down_s == math.inf or snapshot.finishes_before_downtime(job, device, quote):
                     return Assignment(job, device.name, quote.qubits, quote=quote)
             return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
         best = None
@@ -231,6 +236,17 @@ class PolicyScheduler(Scheduler):
         self.placement = placement
         self.multiplexing = multiplexing if multiplexing is not None else (Exclusive() if exclusive else Shared())
         self.backfill = backfill
+        self._bind_hooks()
+
+    def _bind_hooks(self) -> None:
+        """The per-round and per-assignment hooks that some level (or subclass) overrides, bound once."""
+        levels = self.levels
+        self._round_hooks = [lv.begin_round for lv in levels if type(lv).begin_round is not Level.begin_round]
+        self._assign_hooks = [lv.assigned for lv in levels if type(lv).assigned is not Level.assigned]
+        if type(self).before_round is not PolicyScheduler.before_round:
+            self._round_hooks.append(self.before_round)
+        if type(self).after_assign is not PolicyScheduler.after_assign:
+            self._assign_hooks.append(self.after_assign)
 
     @property
     def exclusive(self) -> bool:  # type: ignore[override]
@@ -242,17 +258,15 @@ class PolicyScheduler(Scheduler):
         return (self.order_policy, self.placement, self.multiplexing)
 
     def reset(self, seed: np.random.SeedSequence | None = None) -> None:
+        self._bind_hooks()
         children = seed.spawn(3) if seed is not None else (None, None, None)
         for level, child in zip(self.levels, children, strict=True):
             level.reset(child)
 
     def decide(self, snapshot: Snapshot) -> list[Assignment]:
-        for level in self.levels:
-            level.begin_round(snapshot)
-        self.before_round(snapshot)
+        for hook in self._round_hooks:
+            hook(snapshot)
         decisions: list[Assignment] = []
-        if not any(d.available for d in snapshot.devices):
-            return decisions
         order, placement = self.order_policy, self.placement
         for queue in snapshot.queue_views():
             for job in order.order(snapshot, queue):
@@ -260,9 +274,8 @@ class PolicyScheduler(Scheduler):
                 if isinstance(decision, Assignment):
                     snapshot.claim(decision)
                     decisions.append(decision)
-                    for level in self.levels:
-                        level.assigned(decision, snapshot)
-                    self.after_assign(decision, snapshot)
+                    for hook in self._assign_hooks:
+                        hook(decision, snapshot)
                     continue
                 if decision is INFEASIBLE or (self.backfill and snapshot.has_capacity()):
                     continue

@@ -111,7 +111,7 @@ class Snapshot:
     """
 
     __slots__ = (
-        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open", "_fleet",
+        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open", "_fleet", "_idle", "_open_idx", "_shared_claims",
     )
 
     def __init__(
@@ -123,6 +123,7 @@ class Snapshot:
         exclusive: bool = True,
         by_name: dict[str, DeviceView] | None = None,
         queues: Any = None,
+        fleet: tuple | None = None,
     ) -> None:
         self.now = now
         self.queue = queue
@@ -134,7 +135,10 @@ class Snapshot:
         self._blocked: set[str] = set()
         self._queues = queues
         self._open: tuple[DeviceView, ...] | None = None
-        self._fleet: tuple | None = None
+        self._open_idx: frozenset[int] | None = None
+        self._idle: bool | None = None
+        self._fleet = fleet
+        self._shared_claims = False
 
     @property
     def estimator(self) -> Estimator:
@@ -153,6 +157,16 @@ class Snapshot:
     def device(self, name: str) -> DeviceView:
         """The QPU called ``name``."""
         return self._by_name[name]
+
+    def names(self) -> dict[str, DeviceView]:
+        """Devices by name (a read-only mapping by convention)."""
+        return self._by_name
+
+    def largest_device(self) -> int:
+        """Qubits of the largest device in the fleet."""
+        fleet = self._fleet if self._fleet is not None else fleet_state(self.devices)
+        self._fleet = fleet
+        return fleet[2]
 
     def free_qubits(self, device: DeviceView) -> frozenset[int] | None:
         """Qubits a new job may use on ``device`` now, after this round's claims.
@@ -185,27 +199,41 @@ class Snapshot:
         devices that can start a job now skips busy devices at no cost.
         """
         if self._open is None:
-            if self.exclusive and not self._claimed:
-                self._open = tuple(d for d in self.devices if d.available and not d.blocking and d.num_free)
+            if self._simple():
+                blocked = self._blocked
+                self._open = tuple(
+                    d for d in self.devices if d.available and not d.blocking and d.num_free and d.name not in blocked
+                )
             else:
                 self._open = tuple(d for d in self.devices if (f := self.free_qubits(d)) is None or f)
         return self._open
+
+    def _simple(self) -> bool:
+        """Exclusive, and every claim this round blocks its device (no interleaving session claims)."""
+        return self.exclusive and not self._shared_claims
+
+    def open_indices(self) -> frozenset[int]:
+        """Fleet indices of :meth:`open_devices`."""
+        if self._open_idx is None:
+            self._open_idx = frozenset(d.index for d in self.open_devices())
+        return self._open_idx
 
     def ranking(self, job: Job) -> tuple[tuple[int, Quote], ...]:
         """Devices that can hold ``job``, best whole-device fidelity first (see
         :meth:`qcloudsim.models.cost.CostModel.fleet_ranking`), as ``(fleet index, quote)``."""
         if self._fleet is None:
-            devices = self.devices
-            self._fleet = (
-                tuple((d.device, d.calibration) for d in devices),
-                tuple(d.calibration.version for d in devices),
-            )
-        fleet, versions = self._fleet
+            self._fleet = fleet_state(self.devices)
+        fleet, versions, _ = self._fleet
         return self.cost.fleet_ranking(job, fleet, versions, job.submission.pinned_device)
 
     def all_open_idle(self) -> bool:
         """True when every device that could accept a job now is wholly free (no runs, no claims)."""
-        return all(self.free_qubits(d) is None for d in self.open_devices())
+        if self._idle is None:
+            if self._simple():
+                self._idle = not any(d.running for d in self.open_devices())
+            else:
+                self._idle = all(self.free_qubits(d) is None for d in self.open_devices())
+        return self._idle
 
     def has_capacity(self) -> bool:
         """True when at least one device could accept some job now."""
@@ -277,6 +305,24 @@ class Snapshot:
     def claim(self, assignment: Assignment) -> None:
         """Record a tentative assignment so later checks this round see it."""
         self._claimed.setdefault(assignment.device, set()).update(assignment.qubits)
-        if assignment.job.lineage.blocking:
+        blocking = assignment.job.lineage.blocking
+        if blocking:
             self._blocked.add(assignment.device)
-        self._open = None
+        else:
+            self._shared_claims = True
+        if self._open is not None and blocking and self._simple():
+            name = assignment.device
+            self._open = tuple(d for d in self._open if d.name != name)
+        else:
+            self._open = None
+        self._open_idx = None
+        self._idle = None
+
+
+def fleet_state(devices: Sequence[DeviceView]) -> tuple[tuple, tuple[int, ...], int]:
+    """``((device, calibration) per device, calibration versions, largest device size)``."""
+    return (
+        tuple((d.device, d.calibration) for d in devices),
+        tuple(d.calibration.version for d in devices),
+        max((d.num_qubits for d in devices), default=0),
+    )

@@ -10,8 +10,8 @@ A :class:`Job` is three records, each with one owner:
   by the engine only): status, times, device, qubits, fidelity, reason.
 
 Schedulers and monitors read a job through its read-only properties;
-derived jobs (fragments, shot pieces, program jobs) are built from a
-submission with :func:`dataclasses.replace`, never by copying fields by hand.
+derived jobs (fragments, shot pieces, load-scale copies) are built from a
+submission with :meth:`Submission.replace`, never by copying fields by hand.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, NamedTuple
 
 from qcloudsim.circuits.profile import CircuitProfile
 
@@ -55,9 +56,23 @@ class RecordedOutcome:
     status: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """What a user submitted: never changes after submission.
+class _SubmissionFields(NamedTuple):
+    id: int
+    arrival_s: float
+    profile: CircuitProfile
+    shots: int = 1024
+    circuits: int = 1
+    user: str = "user0"
+    group: str = "default"
+    priority: int = 0
+    deadline_s: float | None = None
+    service_s: float | None = None
+    pinned_device: str | None = None
+    recorded: RecordedOutcome | None = None
+
+
+class Submission(_SubmissionFields):
+    """What a user submitted: never changes after submission (an immutable named tuple).
 
     Attributes:
         id: Unique job id.
@@ -74,22 +89,20 @@ class Submission:
         pinned_device: The target device the user chose: only it may run the
             job, and with per-device queues the job waits in its queue.
         recorded: Outcome recorded in a trace, for comparison.
+
+    Raises:
+        ValueError: For shots or circuits below 1, or a negative or
+            non-finite arrival or service time.
     """
 
-    id: int
-    arrival_s: float
-    profile: CircuitProfile
-    shots: int = 1024
-    circuits: int = 1
-    user: str = "user0"
-    group: str = "default"
-    priority: int = 0
-    deadline_s: float | None = None
-    service_s: float | None = None
-    pinned_device: str | None = None
-    recorded: RecordedOutcome | None = None
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
+    def check(self) -> Submission:
+        """``self`` after checking its values (a :class:`Job` checks its submission).
+
+        Raises:
+            ValueError: For an invalid value (see the class doc).
+        """
         if self.shots < 1:
             raise ValueError(f"job {self.id}: shots must be >= 1, got {self.shots}")
         if self.circuits < 1:
@@ -98,6 +111,11 @@ class Submission:
             raise ValueError(f"job {self.id}: arrival_s must be a finite number >= 0, got {self.arrival_s}")
         if self.service_s is not None and not (self.service_s >= 0 and math.isfinite(self.service_s)):
             raise ValueError(f"job {self.id}: service_s must be a finite number >= 0, got {self.service_s}")
+        return self
+
+    def replace(self, **changes: Any) -> Submission:
+        """A copy with ``changes``."""
+        return self._replace(**changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +177,8 @@ class JobState:
     attempts: int = 0
 
 
-_SUBMISSION_FIELDS = frozenset(f.name for f in dataclasses.fields(Submission))
+_SUBMISSION_FIELDS = frozenset(Submission._fields)
+_PENDING = JobStatus.PENDING
 _LINEAGE_FIELDS = frozenset(f.name for f in dataclasses.fields(Lineage))
 
 
@@ -178,9 +197,14 @@ class Job:
     __slots__ = ("submission", "lineage", "state", "id", "profile", "arrival_s")
 
     def __init__(self, submission: Submission, lineage: Lineage = ROOT) -> None:
+        shots = submission.shots
+        if shots < 1 or submission.circuits < 1 or not (0 <= submission.arrival_s < math.inf) or (
+            submission.service_s is not None and not (0 <= submission.service_s < math.inf)
+        ):
+            submission.check()  # raises with the field that is wrong
         self.submission = submission
         self.lineage = lineage
-        self.state = JobState(JobStatus.PENDING, submission.shots)
+        self.state = JobState(_PENDING, shots)
         # the three hottest fields, copied once (read-only by convention, like the records)
         self.id = submission.id
         self.profile = submission.profile
@@ -202,11 +226,11 @@ class Job:
 
     def revised(self, **changes: object) -> Job:
         """A new pending job with ``changes`` to its submission (same lineage)."""
-        return Job(dataclasses.replace(self.submission, **changes), self.lineage)  # type: ignore[arg-type]
+        return Job(self.submission.replace(**changes), self.lineage)
 
     def derived(self, job_id: int, lineage: Lineage, **changes: object) -> Job:
         """A new pending job with id ``job_id``, ``lineage`` and ``changes`` to a copy of this submission."""
-        return Job(dataclasses.replace(self.submission, id=job_id, **changes), lineage)  # type: ignore[arg-type]
+        return Job(self.submission.replace(id=job_id, **changes), lineage)
 
     def __repr__(self) -> str:
         return f"Job(id={self.id}, arrival_s={self.arrival_s}, profile={self.profile.name!r}, status={self.state.status.value})"
