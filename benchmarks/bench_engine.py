@@ -109,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=100_000)
     args = parser.parse_args(argv)
-    reference = bare_simpy(args.jobs)
+    references = [bare_simpy(args.jobs)]
     report = {
-        "bare_simpy_mm10": reference,
+        "bare_simpy_mm10": references[0],
         # about 4.5 s mean service per job on 10 devices: 1.5 jobs/s is ~70% load
         "fcfs_load_0.7": qcloudsim_run(args.jobs, rate_per_s=1.5),
         "fcfs_small_10k_overload": qcloudsim_run(10_000, rate_per_s=4.0),
@@ -121,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         "fcfs_multiprogramming_overload": qcloudsim_run(args.jobs, rate_per_s=4.0, multiprogramming=True),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
+    # the reference is timed again after the runs and the faster one is kept: a single timing of a
+    # short run on a shared machine can be far off, and the ratio would inherit that error
+    references.append(bare_simpy(args.jobs))
+    reference = max(references, key=lambda r: r["jobs_per_s"])
+    report["bare_simpy_mm10"] = reference
+    report["bare_simpy_mm10_timings_jobs_per_s"] = [r["jobs_per_s"] for r in references]
     # every figure as a ratio to the bare SimPy reference measured in this same process
     report["ratio_to_bare_simpy"] = {
         name: round(value["jobs_per_s"] / reference["jobs_per_s"], 3)

@@ -413,15 +413,21 @@ def _check_qubits(ctx: _Context) -> None:
                     problems.append(f"job {row.job_id} holds qubit {q} outside {device} ({size} qubits)")
                 events.setdefault(q, []).append((row.start_s, row.end_s, row.job_id))
         for q, spans in events.items():
-            spans.sort()
-            latest_end, latest_job = -math.inf, None
-            for start, end, job_id in spans:
-                if start < latest_end - EPS:
-                    problems.append(f"qubit {q} on {device} held by jobs {latest_job} and {job_id} at once (t={start:.6g})")
-                if end > latest_end:
-                    latest_end, latest_job = end, job_id
+            for first, second, start in _overlaps(spans):
+                problems.append(f"qubit {q} on {device} held by jobs {first} and {second} at once (t={start:.6g})")
     if problems:
         raise AssertionError("; ".join(_dedupe(problems)))
+
+
+def _overlaps(spans: list[tuple[float, float, int]]) -> list[tuple[int, int, float]]:
+    """``(earlier job, later job, start)`` for every span that starts before an earlier one ended."""
+    found, latest_end, latest_job = [], -math.inf, None
+    for start, end, job_id in sorted(spans):
+        if start < latest_end - EPS:
+            found.append((latest_job, job_id, start))
+        if end > latest_end:
+            latest_end, latest_job = end, job_id
+    return found
 
 
 def _check_exclusive(ctx: _Context) -> None:
@@ -430,13 +436,9 @@ def _check_exclusive(ctx: _Context) -> None:
     problems = []
     blocking = ctx.runs[ctx.runs["blocking"]]
     for device, group in blocking.groupby("device"):
-        spans = sorted(zip(group["start_s"], group["end_s"], group["job_id"], strict=True))
-        latest_end, latest_job = -math.inf, None
-        for start, end, job_id in spans:
-            if start < latest_end - EPS:
-                problems.append(f"exclusive scheduler ran jobs {latest_job} and {job_id} on {device} at once (t={start:.6g})")
-            if end > latest_end:
-                latest_end, latest_job = end, job_id
+        spans = list(zip(group["start_s"], group["end_s"], group["job_id"], strict=True))
+        for first, second, start in _overlaps(spans):
+            problems.append(f"exclusive scheduler ran jobs {first} and {second} on {device} at once (t={start:.6g})")
     if problems:
         raise AssertionError("; ".join(_dedupe(problems)))
 

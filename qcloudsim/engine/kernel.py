@@ -331,7 +331,7 @@ class Kernel:
             quote = self.cost.best_quote(job, qpu.device, qpu.calibration)
             if quote is None:
                 continue
-            if quote.runtime_s <= limit:
+            if self.cost.runtime_s(job, quote) <= limit:
                 return ""
             longest = max(longest, limit)
         return (
@@ -431,7 +431,7 @@ class Kernel:
         if not _valid(quote, qpu, qubits, job):
             quote = cost.quote(job, qpu.device, calibration, qubits)
         assert quote is not None
-        runtime = quote.runtime_s
+        runtime = cost.runtime_s(job, quote)
         if now + runtime > qpu.next_down_s:
             raise SchedulingError(
                 f"job {job.id} would run until {now + runtime:.3f} s, past the start of "
@@ -443,7 +443,7 @@ class Kernel:
             job = self.splitter(queued, shots)
             queued.state.shots -= shots
             self._pending += 1
-            runtime = cost.runtime_on(queued, quote, shots)
+            runtime = cost.runtime_s(queued, quote, shots)
         else:
             queue.remove(job)
         state = job.state
@@ -572,10 +572,7 @@ def _valid(quote: Quote | None, qpu: QPU, qubits: tuple[int, ...], job: Job) -> 
     """Whether a scheduler's quote was made for this job, device, calibration and region."""
     if quote is None or quote.device != qpu.name or quote.calibration_version != qpu.calibration.version:
         return False
-    sub = job.submission
-    return quote.estimate.qubits == qubits and quote.job_key == (
-        sub.profile.key, job.state.shots, sub.circuits, sub.service_s
-    )
+    return quote.estimate.qubits == qubits and quote.circuit == job.profile.key
 
 
 def _largest_component(device: Device) -> int:

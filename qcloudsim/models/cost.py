@@ -6,17 +6,21 @@ sessions, the RL observation — asks :class:`CostModel`. It chains the pure
 models (region selection, :mod:`qcloudsim.models.fidelity`,
 :mod:`qcloudsim.models.runtime`, and the exact transpile mode of
 :mod:`qcloudsim.models.exact`) through the memoising
-:class:`~qcloudsim.models.estimator.Estimator` and returns a :class:`Quote`.
+:class:`~qcloudsim.models.estimator.Estimator`.
 
-A quote depends on, and is cached by, everything its numbers depend on:
-the circuit (``profile.key``), the shots and circuits of the job, a fixed
-service time if the job has one, the device (its name: a cost model belongs
-to one simulation, whose device names are unique; the device's repetition
-delay and gates are fixed), the calibration in force
-(``calibration.version``), the region and the fidelity mode (``analytic``
-or ``exact``). Whether the run fits before
-the device's next planned downtime depends on the clock as well and is
-answered by :meth:`CostModel.fits`, never cached.
+* :meth:`CostModel.quote` — the :class:`Quote` of a circuit on a region:
+  circuit and shot time, routing, fidelity. It depends on, and is cached
+  by, the circuit (``profile.key``), the device (its name: a cost model
+  belongs to one simulation, whose device names are unique, and a device's
+  gates and repetition delay never change), the calibration in force
+  (``calibration.version``) and the region. The fidelity mode (``analytic``
+  or ``exact``) is fixed for a cost model and its estimator, so every entry
+  of one cache has the same mode (and exact mode always has the device).
+* :meth:`CostModel.runtime_s` — the job's QPU time on a quote: its fixed
+  ``service_s`` if it has one, else the runtime model for its shots and
+  circuits (a closed formula over the quote, not cached).
+* :meth:`CostModel.fits` — whether a run started now ends before the
+  device's next planned downtime (depends on the clock; never cached).
 
 The engine passes the quote a scheduler chose on to dispatch (see
 :class:`~qcloudsim.schedulers.snapshot.Assignment`), so one decision is
@@ -25,6 +29,7 @@ priced once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
@@ -34,6 +39,7 @@ from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
 from qcloudsim.models.estimator import Estimate, Estimator
 from qcloudsim.models.placement import Region
+from qcloudsim.models.runtime import job_runtime_s
 
 
 class Priced(Protocol):
@@ -51,24 +57,20 @@ class Priced(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """The price of one job on one region of one device.
+    """The price of one circuit on one region of one device.
 
     Attributes:
         device: Device name.
         calibration_version: Version of the calibration the quote used.
         estimate: Model outputs (region, circuit and shot time, swaps, fidelity).
-        runtime_s: QPU time the job holds the region (s): the job's fixed
-            ``service_s`` when it has one, else the runtime model.
-        job_key: What the quote depends on of the job (circuit, shots,
-            circuits, service time), so dispatch can check it was made for
-            the job it is used with.
+        circuit: The circuit's ``profile.key``, so dispatch can check the quote
+            was made for the job it is used with.
     """
 
     device: str
     calibration_version: int
     estimate: Estimate
-    runtime_s: float
-    job_key: tuple
+    circuit: str
 
     @property
     def circuit_s(self) -> float:
@@ -101,15 +103,15 @@ class CostModel:
 
     Args:
         estimator: The memoised models (defaults if ``None``).
-        max_entries: Bound of the quote cache (cleared when exceeded).
+        max_entries: Bound of each cache (cleared when exceeded).
     """
 
     def __init__(self, estimator: Estimator | None = None, max_entries: int = 400_000) -> None:
         self.estimator = estimator or Estimator()
-        self._mode = self.estimator.mode
         self.max_entries = max_entries
         self._quotes: dict[tuple, Quote] = {}
         self._rankings: dict[tuple, tuple[tuple[int, Quote], ...]] = {}
+        self._params = self.estimator.runtime_params
 
     @property
     def mode(self) -> str:
@@ -121,21 +123,17 @@ class CostModel:
         return self.estimator.region(calibration, size, free)
 
     def quote(self, job: Priced, device: Device, calibration: Calibration, region: Region) -> Quote:
-        """The :class:`Quote` of ``job`` on ``region`` of ``device`` under ``calibration``."""
-        key = (
-            job.profile.key, job.shots, job.circuits, job.service_s,
-            device.name, calibration.version, region, self._mode,
-        )
+        """The :class:`Quote` of ``job``'s circuit on ``region`` of ``device`` under ``calibration``."""
+        profile = job.profile
+        key = (profile.key, device.name, calibration.version, region)
         try:
             return self._quotes[key]
         except KeyError:
             pass
         if len(self._quotes) >= self.max_entries:
             self._quotes.clear()
-        estimator = self.estimator
-        estimate = estimator.estimate(job.profile, calibration, region, device.rep_delay_s, device)
-        runtime = job.service_s if job.service_s is not None else estimator.runtime_s(estimate, job.shots, job.circuits)
-        quote = self._quotes[key] = Quote(device.name, calibration.version, estimate, runtime, key[:4])
+        estimate = self.estimator.estimate(profile, calibration, region, device.rep_delay_s, device)
+        quote = self._quotes[key] = Quote(device.name, calibration.version, estimate, profile.key)
         return quote
 
     def best_quote(
@@ -155,14 +153,14 @@ class CostModel:
 
         Ordered by estimated fidelity on the device's best whole-device region,
         ties to the earlier device; only ``pinned`` when given. Cached by the
-        job's price key, the pin and the calibration ``versions`` of the fleet
-        (one per device, in order), so a placement that wants the best idle
-        device stops at the first idle entry instead of pricing every device.
+        circuit, the pin and the calibration ``versions`` of the fleet (one per
+        device, in order), so a placement that wants the best idle device
+        stops at the first idle entry instead of pricing every device.
 
         Returns:
             ``(fleet index, quote)`` pairs.
         """
-        key = (job.profile.key, job.shots, job.circuits, job.service_s, pinned, versions)
+        key = (job.profile.key, pinned, versions)
         try:
             return self._rankings[key]
         except KeyError:
@@ -181,18 +179,22 @@ class CostModel:
         ranking = self._rankings[key] = tuple((index, quote) for _, index, quote in entries)
         return ranking
 
-    def runtime_on(self, job: Priced, quote: Quote, shots: int) -> float:
-        """QPU time (s) of ``shots`` of ``job``'s shots on ``quote``'s region (a shot split)."""
-        if job.service_s is not None:
-            return job.service_s * shots / job.shots
-        return self.estimator.runtime_s(quote.estimate, shots, job.circuits)
+    def runtime_s(self, job: Priced, quote: Quote, shots: int | None = None) -> float:
+        """QPU time (s) of ``job`` on ``quote``'s region.
 
-    @staticmethod
-    def job_key(job: Priced) -> tuple:
-        """What a quote depends on of ``job`` (see :attr:`Quote.job_key`)."""
-        return (job.profile.key, job.shots, job.circuits, job.service_s)
+        The job's fixed ``service_s`` when it has one (scaled by ``shots /
+        job.shots`` for a shot split), else :func:`qcloudsim.models.runtime.job_runtime_s`
+        for ``shots`` (default: the job's shots still to run) and its circuits.
+        """
+        service = job.service_s
+        if shots is None:
+            if service is not None:
+                return service
+            return job_runtime_s(quote.estimate.shot_s, job.shots, job.circuits, self._params)
+        if service is not None:
+            return service * shots / job.shots
+        return job_runtime_s(quote.estimate.shot_s, shots, job.circuits, self._params)
 
-    @staticmethod
-    def fits(quote: Quote, now: float, next_down_s: float) -> bool:
-        """True when a run priced by ``quote`` that starts at ``now`` ends by ``next_down_s``."""
-        return now + quote.runtime_s <= next_down_s
+    def fits(self, job: Priced, quote: Quote, now: float, next_down_s: float) -> bool:
+        """True when ``job`` started at ``now`` on ``quote``'s region ends by ``next_down_s``."""
+        return next_down_s == math.inf or now + self.runtime_s(job, quote) <= next_down_s

@@ -161,7 +161,8 @@ class Estimator:
         """Runtime and fidelity of ``profile`` on ``region`` (cached).
 
         ``device`` is needed by the exact mode (it transpiles onto the
-        device's gates); the key holds the mode and, in exact mode, the device.
+        device's gates), whose keys hold the device's name. The mode is fixed
+        for an estimator, so one cache never mixes modes.
 
         Raises:
             ValueError: In exact mode without ``device`` (the estimate would
@@ -170,7 +171,9 @@ class Estimator:
         exact = self.mode == "exact"
         if exact and device is None:
             raise ValueError("exact fidelity mode needs the device; price jobs through qcloudsim.models.cost.CostModel")
-        key = (profile.key, calibration.version, region, rep_delay_s, self.mode, device.name if exact else None)
+        key = (profile.key, calibration.version, region, rep_delay_s, device.name) if exact else (
+            profile.key, calibration.version, region, rep_delay_s
+        )
         try:
             return self._estimates[key]
         except KeyError:

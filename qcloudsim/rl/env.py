@@ -175,7 +175,7 @@ class QCloudEnv(gym.Env):
             raise RuntimeError(f"device {device.name} cannot take job {job.id}")
         sim.dispatch(Assignment(job, device.name, quote.qubits, quote=quote))
         weights = self.config.rl.reward
-        runtime = quote.runtime_s
+        runtime = snapshot.runtime_s(job, quote)
         completion = (sim.now - job.arrival_s + runtime) / self.config.rl.time_scale_s
         busy = sum(1 for q in sim.qpus if q.running) / len(sim.qpus)
         return float(weights.fidelity * job.state.fidelity - weights.completion * completion + weights.utilization * busy)

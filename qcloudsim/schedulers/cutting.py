@@ -111,7 +111,7 @@ class _FragmentScheduler(Scheduler):
             # only fragments of cut circuits may be split; an uncut job runs whole on its first piece
             run_shots = min(piece.shots, left) if job.parent_id is not None else left
             shots = run_shots if run_shots < left else None
-            runtime = estimate.runtime_s if shots is None else snapshot.cost.runtime_on(job, estimate, run_shots)
+            runtime = snapshot.cost.runtime_s(job, estimate, shots)
             if snapshot.now + runtime > device.next_down_s:
                 continue
             remaining[job.id] = left - run_shots

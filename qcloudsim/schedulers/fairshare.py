@@ -172,7 +172,7 @@ class FairShareOrder(QueueOrder):
         quote = assignment.quote
         if quote is None:
             quote = snapshot.estimate(job, snapshot.device(assignment.device), assignment.qubits)
-        seconds = job.service_s if quote is None else quote.runtime_s
+        seconds = job.service_s if quote is None else snapshot.runtime_s(job, quote)
         group, project = split_group(job.group)
         self.ledger.charge(snapshot.now, group, project, float(seconds or 0.0))
 

@@ -57,7 +57,7 @@ def reference_runtime_s(job: Job, snapshot: Snapshot) -> float:
             continue
         quote = snapshot.reference_quote(job, device)
         if quote is not None:
-            return quote.runtime_s
+            return snapshot.runtime_s(job, quote)
     return math.inf
 
 

@@ -114,7 +114,7 @@ class WeightedPlacement(Placement):
             if later is None:
                 continue
             start = max(device.busy_until_s, snapshot.now)
-            if start + later.runtime_s > device.next_down_s:
+            if start + snapshot.runtime_s(job, later) > device.next_down_s:
                 continue
             candidates.append((device, later.fidelity, start - snapshot.now, None))
         if not candidates:

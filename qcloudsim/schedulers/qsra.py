@@ -159,7 +159,7 @@ class SpreadPlacement(Placement):
             assignment.job, snapshot.device(assignment.device), assignment.qubits
         )
         if quote is not None:
-            self.note(assignment, snapshot.now + quote.runtime_s)
+            self.note(assignment, snapshot.now + snapshot.runtime_s(assignment.job, quote))
 
     def note(self, assignment: Assignment, end_s: float) -> None:
         """Record that ``assignment`` (claimed this round) should end at ``end_s``."""

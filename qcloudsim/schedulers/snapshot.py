@@ -204,6 +204,12 @@ class Snapshot:
                 self._open = tuple(
                     d for d in self.devices if d.available and not d.blocking and d.num_free and d.name not in blocked
                 )
+            elif not self.exclusive:
+                # claims are taken from free qubits, so what is left is num_free minus the claims
+                claimed = self._claimed
+                self._open = tuple(
+                    d for d in self.devices if d.available and d.num_free > len(claimed.get(d.name, ()))
+                )
             else:
                 self._open = tuple(d for d in self.devices if (f := self.free_qubits(d)) is None or f)
         return self._open
@@ -231,6 +237,9 @@ class Snapshot:
         if self._idle is None:
             if self._simple():
                 self._idle = not any(d.running for d in self.open_devices())
+            elif not self.exclusive:
+                claimed = self._claimed
+                self._idle = not any(d.running or d.name in claimed for d in self.open_devices())
             else:
                 self._idle = all(self.free_qubits(d) is None for d in self.open_devices())
         return self._idle
@@ -259,8 +268,8 @@ class Snapshot:
 
         On ``region`` if given, else on the best region among the free
         qubits; ``None`` when the job is pinned elsewhere or does not fit now.
-        A quote has the estimate's ``qubits`` and ``fidelity`` and the
-        job's ``runtime_s`` there.
+        A quote has the estimate's ``qubits`` and ``fidelity``; the job's
+        QPU time there is :meth:`runtime_s`.
         """
         pinned = job.submission.pinned_device
         if pinned is not None and pinned != device.name:
@@ -286,7 +295,7 @@ class Snapshot:
     def runtime_s(self, job: Job, estimate: Quote | Estimate) -> float:
         """QPU time of ``job`` under ``estimate`` (s); a job's fixed ``service_s`` wins."""
         if isinstance(estimate, Quote):
-            return estimate.runtime_s
+            return self.cost.runtime_s(job, estimate)
         if job.service_s is not None:
             return job.service_s
         return self.cost.estimator.runtime_s(estimate, job.shots, job.circuits)

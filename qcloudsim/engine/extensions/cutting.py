@@ -134,7 +134,7 @@ class CuttingExtension(Extension):
                 if quote is None:
                     continue
                 delay = max(qpu.busy_until_s - now, 0.0) if qpu.running else 0.0
-                best = min(best, delay + quote.runtime_s)
+                best = min(best, delay + kernel.cost.runtime_s(probe, quote))
             return best
 
         uncut = best_finish(job.profile, job.shots)

@@ -80,7 +80,8 @@ class ProgramsExtension(Extension):
     def estimate_on(self, run: Run, job: Job) -> float:
         """QPU time (s) of ``job``'s circuits on ``run``'s region (a session)."""
         qpu = run.qpu
-        return self.kernel.cost.quote(job, qpu.device, qpu.calibration, run.qubits).runtime_s
+        cost = self.kernel.cost
+        return cost.runtime_s(job, cost.quote(job, qpu.device, qpu.calibration, run.qubits))
 
     def register_program(self, record: ProgramRecord) -> None:
         """Track a running program's record so the end of the run can close it."""
