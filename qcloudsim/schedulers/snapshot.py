@@ -279,7 +279,7 @@ class Snapshot:
             size = job.profile.num_qubits
             if size > (device.num_qubits if free is None else len(free)):
                 return None
-            region = self.cost.region(device.calibration, size, free)
+            region = self.cost.estimator.region(device.calibration, size, free)
             if region is None:
                 return None
         return self.cost.quote(job, device.device, device.calibration, region)
