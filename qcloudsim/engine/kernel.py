@@ -131,6 +131,10 @@ class Kernel:
         self.queues = QueueSet(queues, tuple(names))
         self._view = self.queues.view
         self._shared = self.queues.shared if queues == "global" else None
+        self._idle: set[int] = {q.index for q in self.qpus}
+        """Indices of devices that are up and run nothing."""
+        self._partial: set[int] = set()
+        """Indices of devices that are up, partly held by non-blocking runs, with free qubits."""
         self.largest = {q.name: _largest_component(q.device) for q in self.qpus}
         self._max_largest = max(self.largest.values())
         self.run_limits: dict[str, float] = dict.fromkeys(names, math.inf)
@@ -381,7 +385,7 @@ class Kernel:
             self._fleet_state = fleet_state(self.qpus)
         return Snapshot(
             self.env.now, self.queues.view, self.qpus, self.cost, self.scheduler.exclusive, self.by_name,
-            queues=self.queues, fleet=self._fleet_state,
+            queues=self.queues, fleet=self._fleet_state, idle=None if self._partial else self._idle,
         )
 
     def _round(self, _event: simpy.Event) -> None:
@@ -462,6 +466,7 @@ class Kernel:
         state.fidelity = quote.estimate.fidelity
         run = Run(job, qpu, qubits, now, now + runtime, quote.estimate, quote, state.attempts)
         qpu.hold(run)
+        self._touch(qpu)
         self.active[job.id] = run
         for handler in self._on_start:
             handler(run, now)
@@ -486,6 +491,7 @@ class Kernel:
     def _cut(self, run: Run) -> None:
         run.cancelled = True
         run.qpu.release(run)
+        self._touch(run.qpu)
         del self.active[run.job.id]
 
     def _left(self, run: Run, status: JobStatus, reason: str = "") -> None:
@@ -525,6 +531,7 @@ class Kernel:
         qpu.next_down_s = min(qpu.planned.values(), default=math.inf)
         qpu.down_reasons[source] = state
         qpu.available = False
+        self._touch(qpu)
         if on_running != "drain":
             for run in qpu.runs():
                 self.interrupt(run, requeue=on_running == "requeue", reason=reason)
@@ -535,6 +542,7 @@ class Kernel:
         qpu.down_reasons.pop(source, None)
         if not qpu.down_reasons:
             qpu.available = True
+            self._touch(qpu)
             self._emit_state(qpu, DeviceState.IDLE)
             self.request_round()
         else:
@@ -568,6 +576,18 @@ class Kernel:
             self.request_round()
             return
         self._left(run, JobStatus.FAILED, f"interrupted by {reason} at {now:.3f} s")
+
+    def _touch(self, qpu: QPU) -> None:
+        """Keep the idle-device index in step with ``qpu``'s runs and availability."""
+        index = qpu.index
+        if qpu.available and not qpu._runs:
+            self._idle.add(index)
+        else:
+            self._idle.discard(index)
+        if qpu.available and qpu._runs and not qpu.blocking and qpu._free:
+            self._partial.add(index)
+        else:
+            self._partial.discard(index)
 
     def _emit_state(self, qpu: QPU, state: str) -> None:
         now = self.env.now

@@ -178,21 +178,19 @@ class BestFidelityPlacement(Placement):
     name = "fidelity"
 
     def place(self, job: Job, snapshot: Snapshot) -> Decision:
-        candidates = snapshot.devices
-        if snapshot.exclusive:
-            candidates = snapshot.open_devices()
-            if not candidates:
-                return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
-            if snapshot.all_open_idle():
-                # every candidate is wholly free: the first free device of the cached fleet ranking wins
-                devices, open_idx = snapshot.devices, snapshot.open_indices()
-                for index, quote in snapshot.ranking(job):
-                    if index not in open_idx:
-                        continue
-                    device = devices[index]
-                    if device.next_down_s == math.inf or snapshot.finishes_before_downtime(job, device, quote):
-                        return Assignment(job, device.name, quote.qubits, quote=quote)
-                return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
+        idle = snapshot.idle_indices()
+        if idle is not None:
+            # every device that can take a job is wholly free: the first of them in the cached
+            # fleet ranking (best fidelity, then fleet order) that finishes before its downtime wins
+            devices = snapshot.devices
+            for index, quote in snapshot.ranking(job) if idle else ():
+                if index not in idle:
+                    continue
+                device = devices[index]
+                if device.next_down_s == math.inf or snapshot.finishes_before_downtime(job, device, quote):
+                    return Assignment(job, device.name, quote.qubits, quote=quote)
+            return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
+        candidates = snapshot.open_devices() if snapshot.exclusive else snapshot.devices
         best = None
         best_fidelity = -1.0
         for device in candidates:

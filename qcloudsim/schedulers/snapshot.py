@@ -108,10 +108,14 @@ class Snapshot:
         by_name: Devices by name (built from ``devices`` when not given).
         queues: The queue topology (:class:`qcloudsim.engine.queue.QueueSet`);
             ``None``: ``queue`` is the only queue.
+        fleet: :func:`fleet_state` of ``devices``, when the caller keeps it.
+        idle: Indices of the devices that are up and run nothing, when the
+            caller keeps that index and no device is partly held by
+            non-blocking runs (the engine does; never modified here).
     """
 
     __slots__ = (
-        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open", "_fleet", "_idle", "_open_idx", "_shared_claims",
+        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open", "_fleet", "_idle", "_open_idx", "_shared_claims", "_idle_set",
     )
 
     def __init__(
@@ -124,6 +128,7 @@ class Snapshot:
         by_name: dict[str, DeviceView] | None = None,
         queues: Any = None,
         fleet: tuple | None = None,
+        idle: set[int] | frozenset[int] | None = None,
     ) -> None:
         self.now = now
         self.queue = queue
@@ -139,6 +144,7 @@ class Snapshot:
         self._idle: bool | None = None
         self._fleet = fleet
         self._shared_claims = False
+        self._idle_set = idle
 
     @property
     def estimator(self) -> Estimator:
@@ -232,6 +238,16 @@ class Snapshot:
         fleet, versions, _ = self._fleet
         return self.cost.fleet_ranking(job, fleet, versions, job.submission.pinned_device)
 
+    def idle_indices(self) -> frozenset[int] | set[int] | None:
+        """Under exclusive scheduling, the fleet indices of the devices that can take a job now
+        when every one of them is wholly free; ``None`` otherwise (multi-programming, or a device
+        partly held by an interleaving session)."""
+        if not self._simple():
+            return None
+        if self._idle_set is not None:
+            return self._idle_set
+        return self.open_indices() if self.all_open_idle() else None
+
     def all_open_idle(self) -> bool:
         """True when every device that could accept a job now is wholly free (no runs, no claims)."""
         if self._idle is None:
@@ -324,6 +340,11 @@ class Snapshot:
             self._open = tuple(d for d in self._open if d.name != name)
         else:
             self._open = None
+        if self._idle_set is not None:
+            if blocking:
+                self._idle_set = self._idle_set - {self._by_name[assignment.device].index}
+            else:
+                self._idle_set = None
         self._open_idx = None
         self._idle = None
 
