@@ -95,6 +95,31 @@ class JobQueue:
         """The first waiting job, or ``None``."""
         return self._items[0][1] if self._items else None
 
+    def is_live(self, token: int, job: Job) -> bool:
+        """Whether the entry ``(token, job)`` is still waiting (not removed, not superseded)."""
+        return self._live.get(job.id) == token
+
+    def entries_since(self, back: int, front: int) -> tuple[list[tuple[int, Job]], int, int]:
+        """Live entries added after an index last saw tokens ``back`` (tail) and ``front`` (head).
+
+        Returns the new entries and the tokens to remember. Cost: the number of
+        new entries, not the queue length (appends have growing tokens at the
+        tail, requeues shrinking tokens at the head).
+        """
+        items, live = self._items, self._live
+        new: list[tuple[int, Job]] = []
+        for entry in reversed(items):
+            if entry[0] <= back:
+                break
+            if live.get(entry[1].id) == entry[0]:
+                new.append(entry)
+        for entry in items:
+            if entry[0] >= front:
+                break
+            if live.get(entry[1].id) == entry[0]:
+                new.append(entry)
+        return new, max(back, self._tokens.back), min(front, self._tokens.front)
+
     def entries(self) -> Iterator[tuple[int, Job]]:
         """Live ``(token, job)`` pairs in order."""
         live = self._live

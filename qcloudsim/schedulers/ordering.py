@@ -62,19 +62,41 @@ def reference_runtime_s(job: Job, snapshot: Snapshot) -> float:
 
 
 class KeyedOrder(QueueOrder):
-    """Queue order by an ascending key, ties in arrival (FIFO) order.
+    """Queue order by an ascending key, ties in queue (FIFO) order.
 
-    Subclasses define :meth:`key`. The queue is iterated once per round and
-    heapified; jobs are popped lazily (see the module doc for the cost).
+    Subclasses define :meth:`key`. When the key of a waiting job does not
+    change while it waits (``indexed = True``; it may depend on the fleet's
+    calibrations, see :meth:`epoch`), the order keeps a heap per queue across
+    rounds with lazy invalidation: a round adds only the jobs that arrived
+    since the last one and pops only the jobs it considers, ``O((new +
+    considered) log Q)``, never ``O(Q)``. Otherwise (or for a queue that is
+    not the engine's) every round heapifies the whole queue.
     """
+
+    indexed = True
+    """The key of a waiting job is fixed for an epoch (see :meth:`epoch`)."""
 
     def key(self, job: Job, snapshot: Snapshot) -> Any:
         """Sort key of ``job`` (smaller goes first)."""
         raise NotImplementedError
 
+    def epoch(self, snapshot: Snapshot) -> Any:
+        """What the keys depend on besides the job (default: nothing); a new epoch rebuilds the heaps."""
+        return None
+
+    def reset(self, seed: Any = None) -> None:
+        self._indexes: dict[int, _QueueIndex] = {}
+
     def order(self, snapshot: Snapshot, queue: QueueView | None = None) -> Iterable[Job]:
-        key = self.key
         jobs = snapshot.queue if queue is None else queue
+        if self.indexed and hasattr(jobs, "entries_since"):
+            indexes = self.__dict__.setdefault("_indexes", {})
+            index = indexes.get(id(jobs))
+            epoch = self.epoch(snapshot)
+            if index is None or index.queue is not jobs or index.epoch != epoch:
+                index = indexes[id(jobs)] = _QueueIndex(jobs, epoch)
+            return index.iterate(self.key, snapshot)
+        key = self.key
         heap = [(key(job, snapshot), seq, job) for seq, job in enumerate(jobs)]
         heapq.heapify(heap)
         return _drain(heap)
@@ -85,14 +107,53 @@ def _drain(heap: list[tuple[Any, int, Job]]) -> Iterator[Job]:
         yield heapq.heappop(heap)[2]
 
 
+class _QueueIndex:
+    """A heap of ``(key, token, job)`` over one engine queue, kept across rounds (lazy deletion)."""
+
+    __slots__ = ("queue", "epoch", "heap", "back", "front", "taken")
+
+    def __init__(self, queue: Any, epoch: Any) -> None:
+        self.queue = queue
+        self.epoch = epoch
+        self.heap: list[tuple[Any, int, Job]] = []
+        self.back = 0  # tokens: appends count up from 1, requeues down from -1
+        self.front = 0
+        self.taken: list[tuple[Any, int, Job]] = []
+
+    def iterate(self, key: Any, snapshot: Snapshot) -> Iterator[Job]:
+        heap, queue = self.heap, self.queue
+        for entry in self.taken:  # considered last round; those that started are stale now
+            heapq.heappush(heap, entry)
+        self.taken = []
+        new, self.back, self.front = queue.entries_since(self.back, self.front)
+        for token, job in new:
+            heapq.heappush(heap, (key(job, snapshot), token, job))
+        if len(heap) > 64 and len(heap) > 2 * len(queue):
+            heap[:] = [e for e in heap if queue.is_live(e[1], e[2])]
+            heapq.heapify(heap)
+        return self._pop(heap, queue)
+
+    def _pop(self, heap: list[tuple[Any, int, Job]], queue: Any) -> Iterator[Job]:
+        taken = self.taken
+        while heap:
+            entry = heapq.heappop(heap)
+            if queue.is_live(entry[1], entry[2]):
+                taken.append(entry)
+                yield entry[2]
+
+
 class ShortestJobFirstOrder(KeyedOrder):
     """Shortest estimated runtime first (FIFO among equal runtimes).
 
     The runtime is :func:`reference_runtime_s`: device independent, so the
-    order is stable while devices fill and drain.
+    order is stable while devices fill and drain; it changes with the
+    fleet's calibrations (the epoch of the index).
     """
 
     name = "sjf"
+
+    def epoch(self, snapshot: Snapshot) -> Any:
+        return tuple(d.calibration.version for d in snapshot.devices)
 
     def key(self, job: Job, snapshot: Snapshot) -> float:
         return reference_runtime_s(job, snapshot)

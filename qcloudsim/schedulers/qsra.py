@@ -74,6 +74,7 @@ class QuantumHRRNOrder(KeyedOrder):
     """
 
     name = "qhrrn"
+    indexed = False  # the ratio grows with the wait: every round re-ranks the queue (O(Q))
 
     def __init__(self, qubit_weight: float = 1.0) -> None:
         if isinstance(qubit_weight, bool) or not isinstance(qubit_weight, int | float) or not (
