@@ -69,7 +69,9 @@ class _FragmentScheduler(Scheduler):
         for job in snapshot.queue:
             key = job.parent_id if job.parent_id is not None else -1 - job.id
             if key not in groups and len(groups) >= self.window:
-                continue
+                # a parent's fragments are queued together (requeued ones go to the head), so the
+                # first job of a new parent after a full window ends the parents' runs: O(window)
+                break
             groups.setdefault(key, []).append(job)
         if not groups:
             return []

@@ -119,8 +119,10 @@ class FairShareOrder(QueueOrder):
     """Hierarchical fair-share order with its own :class:`UsageLedger`.
 
     The order is re-evaluated after every job it yields, so charges made
-    between two jobs of one round (:meth:`assigned`) are seen. Per round:
-    ``O(Q)`` to bucket the queue by group and project, then ``O(G + P)``
+    between two jobs of one round (:meth:`assigned`) are seen. The per-group,
+    per-project FIFOs of an engine queue are kept across rounds (new jobs are
+    added, started ones dropped lazily), so a round costs ``O(G + P)`` to set
+    up and ``O(G + P)``
     per job considered (``G`` groups, ``P`` projects of the chosen group
     with waiting jobs).
 
@@ -160,9 +162,6 @@ class FairShareOrder(QueueOrder):
             "window_s": self.ledger.window_s,
         }
 
-    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
-        self.ledger.clear()
-
     def begin_round(self, snapshot: Snapshot) -> None:
         self.ledger.expire(snapshot.now)
 
@@ -181,35 +180,118 @@ class FairShareOrder(QueueOrder):
         return self.allocations.get(path, self.default_share)
 
     def order(self, snapshot: Snapshot, queue: QueueView | None = None) -> Iterator[Job]:
-        # group -> project -> deque of (arrival sequence, job), FIFO
-        buckets: dict[str, dict[str, deque[tuple[int, Job]]]] = {}
-        for seq, job in enumerate(snapshot.queue if queue is None else queue):
-            group, project = split_group(job.group)
-            buckets.setdefault(group, {}).setdefault(project, deque()).append((seq, job))
+        jobs = snapshot.queue if queue is None else queue
+        if hasattr(jobs, "entries_since"):
+            indexes = self.__dict__.setdefault("_indexes", {})
+            index = indexes.get(id(jobs))
+            if index is None or index.queue is not jobs:
+                index = indexes[id(jobs)] = _FairIndex(jobs)
+            buckets = index.cursors()
+        else:
+            lists: dict[str, dict[str, list[tuple[int, Job]]]] = {}
+            for seq, job in enumerate(jobs):
+                group, project = split_group(job.group)
+                lists.setdefault(group, {}).setdefault(project, []).append((seq, job))
+            buckets = {g: {p: _Cursor(iter(fifo), None) for p, fifo in ps.items()} for g, ps in lists.items()}
+        return self._pick(buckets)
+
+    def _pick(self, buckets: dict[str, dict[str, _Cursor]]) -> Iterator[Job]:
         ledger = self.ledger
         while buckets:
             group = min(
                 buckets,
-                key=lambda g: (ledger.group_usage(g) / self.share(g), _oldest(buckets[g])),
+                key=lambda g: (ledger.group_usage(g) / self.share(g), min(c.token for c in buckets[g].values())),
             )
             projects = buckets[group]
             project = min(
                 projects,
                 key=lambda p: (
                     ledger.project_usage(group, p) / self.share(f"{group}/{p}" if p else group),
-                    projects[p][0][0],
+                    projects[p].token,
                 ),
             )
-            jobs = projects[project]
-            yield jobs.popleft()[1]
-            if not jobs:
+            cursor = projects[project]
+            yield cursor.job
+            if not cursor.advance():
                 del projects[project]
                 if not projects:
                     del buckets[group]
 
+    def reset(self, seed: np.random.SeedSequence | None = None) -> None:
+        self.ledger.clear()
+        self._indexes: dict[int, _FairIndex] = {}
 
-def _oldest(projects: dict[str, deque[tuple[int, Job]]]) -> int:
-    return min(jobs[0][0] for jobs in projects.values())
+
+class _Cursor:
+    """The next live job of one project's FIFO, within one round."""
+
+    __slots__ = ("_entries", "_live", "token", "job")
+
+    def __init__(self, entries, live) -> None:
+        self._entries = entries
+        self._live = live
+        self.token = -1
+        self.job: Job | None = None
+        self.advance()
+
+    def advance(self) -> bool:
+        """Move to the next live job; False when there is none."""
+        live = self._live
+        for token, job in self._entries:
+            if live is None or live(token, job):
+                self.token, self.job = token, job
+                return True
+        self.job = None
+        return False
+
+
+class _FairIndex:
+    """Per-group, per-project FIFOs of one engine queue, kept across rounds (lazy deletion)."""
+
+    __slots__ = ("queue", "buckets", "back", "front", "entries")
+
+    def __init__(self, queue) -> None:
+        self.queue = queue
+        self.buckets: dict[str, dict[str, deque[tuple[int, Job]]]] = {}
+        self.back = 0
+        self.front = 0
+        self.entries = 0
+
+    def _sync(self) -> None:
+        queue = self.queue
+        if self.entries > 64 and self.entries > 2 * len(queue):  # mostly stale: rebuild
+            self.buckets, self.back, self.front, self.entries = {}, 0, 0, 0
+        new, self.back, self.front = queue.entries_since(self.back, self.front)
+        appended = sorted(e for e in new if e[0] > 0)
+        requeued = sorted((e for e in new if e[0] < 0), reverse=True)
+        buckets = self.buckets
+        for token, job in appended:
+            group, project = split_group(job.group)
+            buckets.setdefault(group, {}).setdefault(project, deque()).append((token, job))
+        for token, job in requeued:
+            group, project = split_group(job.group)
+            buckets.setdefault(group, {}).setdefault(project, deque()).appendleft((token, job))
+        self.entries += len(new)
+
+    def cursors(self) -> dict[str, dict[str, _Cursor]]:
+        """This round's cursors (stale heads dropped, empty projects and groups forgotten)."""
+        self._sync()
+        live = self.queue.is_live
+        out: dict[str, dict[str, _Cursor]] = {}
+        for group in list(self.buckets):
+            projects = self.buckets[group]
+            for project in list(projects):
+                fifo = projects[project]
+                while fifo and not live(*fifo[0]):
+                    fifo.popleft()
+                    self.entries -= 1
+                if not fifo:
+                    del projects[project]
+                    continue
+                out.setdefault(group, {})[project] = _Cursor(iter(fifo), live)
+            if not projects:
+                del self.buckets[group]
+        return out
 
 
 @register("fairshare")
