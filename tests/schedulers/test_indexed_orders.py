@@ -7,7 +7,11 @@ import pytest
 from qcloudsim.schedulers import fairshare as fairshare_module
 from qcloudsim.schedulers.base import BestFidelityPlacement, PolicyScheduler
 from qcloudsim.schedulers.fairshare import FairShareOrder
-from qcloudsim.schedulers.ordering import EarliestDeadlineOrder, PriorityOrder, ShortestJobFirstOrder
+from qcloudsim.schedulers.ordering import (
+    EarliestDeadlineOrder,
+    PriorityOrder,
+    ShortestJobFirstOrder,
+)
 from qcloudsim.workload.job import Job
 from tests.conftest import ghz_profile, line_device
 from tests.engine.test_simulation import simulate
