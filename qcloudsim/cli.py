@@ -26,6 +26,23 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from qcloudsim import __version__
+
+        console.print(f"qcloudsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Discrete-event simulator of quantum cloud scheduling."""
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print a user-facing error (no traceback) and exit with ``code``."""
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)

@@ -58,3 +58,20 @@ def test_run_with_sweep_prints_ci_table(tmp_path):
     assert "0 runs computed, 4 reused" in again.output
     bad = runner.invoke(app, ["run", str(config), "--backend", "spark"])
     assert bad.exit_code == 2 and "--backend" in bad.output
+
+
+def test_version_option_and_metadata_agree():
+    import tomllib
+    from pathlib import Path
+
+    import yaml
+
+    from qcloudsim import __version__
+
+    root = Path(__file__).resolve().parents[1]
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"qcloudsim {__version__}"
+    assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"] == __version__
+    assert yaml.safe_load((root / "CITATION.cff").read_text())["version"] == __version__
+    assert f"## [{__version__}]" in (root / "CHANGELOG.md").read_text()
+    assert "Apache License" in (root / "LICENSE").read_text()
