@@ -170,9 +170,9 @@ class Snapshot:
 
     def largest_device(self) -> int:
         """Qubits of the largest device in the fleet."""
-        fleet = self._fleet if self._fleet is not None else fleet_state(self.devices)
-        self._fleet = fleet
-        return fleet[2]
+        if self._fleet is None:
+            self._fleet = fleet_state(self.devices)
+        return self._fleet[2]
 
     def free_qubits(self, device: DeviceView) -> frozenset[int] | None:
         """Qubits a new job may use on ``device`` now, after this round's claims.
@@ -325,6 +325,8 @@ class Snapshot:
 
         The engine refuses assignments that would run into a downtime window.
         """
+        if isinstance(estimate, Quote):
+            return self.cost.fits(job, estimate, self.now, device.next_down_s)
         return self.now + self.runtime_s(job, estimate) <= device.next_down_s
 
     def claim(self, assignment: Assignment) -> None:
