@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -118,17 +120,16 @@ def run(
     if cfg.sweep or cfg.replications > 1:
         _run_sweep(cfg, config, out, backend, address, workers, quiet)
         return
-    try:
-        results = run_experiment(cfg, seed=seed, progress=not quiet)
-    except SchedulingError as exc:
-        fail(f"scheduler {cfg.scheduler.name!r} made an invalid decision: {exc}", code=1)
-    except (ValueError, FileNotFoundError) as exc:
-        fail(f"{config}: {exc}")
     target = out or cfg.output.dir or Path("results") / cfg.name
-    try:
-        results.write(target, plot=_summary_plot() if cfg.output.plot else None)
-    except OSError as exc:
-        fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
+    _check_target(target)
+    with _on_interrupt("nothing was written (a run's folder is written only when the run completes)"):
+        try:
+            results = run_experiment(cfg, seed=seed, progress=not quiet)
+        except SchedulingError as exc:
+            fail(f"scheduler {cfg.scheduler.name!r} made an invalid decision: {exc}", code=1)
+        except (ValueError, FileNotFoundError) as exc:
+            fail(f"{config}: {exc}")
+        _write(results, target, plot=_summary_plot() if cfg.output.plot else None)
     if not quiet:
         print_summary(results.summary)
         print_recorded(results.summary)
@@ -138,25 +139,68 @@ def run(
 
 
 def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str | None, workers: int | None, quiet: bool) -> None:
-    from qcloudsim.engine.simulation import SchedulingError
-    from qcloudsim.sweep import SweepError, run_sweep
+    from qcloudsim.results.folder import ResultsError
+    from qcloudsim.sweep import SweepError, SweepInterrupted, SweepRunsFailed, run_sweep
 
     target = out or cfg.output.dir or Path("results") / cfg.name
     try:
         outcome = run_sweep(cfg, target, backend=backend, workers=workers, address=address, progress=not quiet)
+    except SweepInterrupted as exc:
+        errors.print(
+            f"[bold yellow]interrupted:[/] {exc.finished} of {exc.total} runs are finished and kept in {target}. "
+            "Run the same command again to resume: finished runs are reused, the others computed.",
+            highlight=False, soft_wrap=True,
+        )
+        raise typer.Exit(130) from None
     except SweepError as exc:
         fail(f"{config}: {exc}")
-    except SchedulingError as exc:
-        fail(f"scheduler made an invalid decision: {exc}", code=1)
+    except SweepRunsFailed as exc:
+        fail(f"{exc}. Fix the cause and run the same command again: only the failed runs are computed.", code=1)
+    except ResultsError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
     if quiet:
         console.print(str(target))
         return
     print_sweep_summary(outcome.summary)
+    damaged = f" ({outcome.damaged} incomplete or damaged, recomputed)" if outcome.damaged else ""
     console.print(
-        f"{outcome.computed} runs computed, {outcome.reused} reused; results written to [bold]{target}[/]"
+        f"{outcome.computed} runs computed{damaged}, {outcome.reused} reused; results written to [bold]{target}[/]"
     )
+
+
+@contextmanager
+def _on_interrupt(consequence: str) -> Iterator[None]:
+    """Turn Ctrl-C into a one-line message and exit code 130 (typer would exit silently)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        errors.print(f"[bold yellow]interrupted:[/] {consequence}", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+
+
+def _check_target(target: Path) -> None:
+    """Fail before simulating if the results could not be written to ``target``."""
+    from qcloudsim.results.folder import ResultsError, check_target
+    from qcloudsim.results.results import is_run_folder
+
+    try:
+        check_target(target, is_run_folder)
+    except ResultsError as exc:
+        fail(str(exc))
+
+
+def _write(results, target: Path, plot) -> None:
+    """Write a run's folder, or fail with a user-facing message."""
+    from qcloudsim.results.folder import ResultsError
+
+    try:
+        results.write(target, plot=plot)
+    except ResultsError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
 
 
 def print_recorded(summary: dict) -> None:
@@ -250,15 +294,14 @@ def replay(
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in clean_loc(tuple(e['loc'])))}: {e['msg']}" for e in exc.errors(include_url=False)]
         fail("; ".join(problems).replace("workload.trace.", "--").replace("scheduler.", "--").replace("Value error, ", ""))
-    try:
-        results = run_experiment(cfg, progress=not quiet)
-    except (TraceError, ValueError, FileNotFoundError) as exc:
-        fail(str(exc))
     target = out or Path("results") / name
-    try:
-        results.write(target, plot=_summary_plot())
-    except OSError as exc:
-        fail(f"cannot write results to {target}: {exc.strerror or exc}", code=1)
+    _check_target(target)
+    with _on_interrupt("nothing was written (a run's folder is written only when the run completes)"):
+        try:
+            results = run_experiment(cfg, progress=not quiet)
+        except (TraceError, ValueError, FileNotFoundError) as exc:
+            fail(str(exc))
+        _write(results, target, plot=_summary_plot())
     if quiet:
         console.print(str(target))
         return
@@ -288,7 +331,8 @@ def train(
         fail(f"training needs the RL extra: pip install 'qcloudsim[rl]' ({exc})")
     target = out or Path("policies") / cfg.name
     try:
-        outcome = train_policy(cfg, target, total_steps=steps, progress=not quiet)
+        with _on_interrupt(f"no policy was written; periodic checkpoints so far are in {target / 'checkpoints'}"):
+            outcome = train_policy(cfg, target, total_steps=steps, progress=not quiet)
     except ValueError as exc:
         fail(f"{config}: {exc}")
     table = Table(title=f"Evaluation on held-out seeds ({len(cfg.rl.training.eval_seeds)} seeds)")

@@ -43,8 +43,22 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = runner.invoke(app, ["run", str(config), "--out", str(blocker / "sub"), "--quiet"])
-    assert result.exit_code == 1
-    assert "cannot write results" in result.output
+    assert result.exit_code == 2  # found before simulating: nothing computed is lost
+    assert f"{blocker} is a file; expected a folder" in result.output.replace("\n", "")
+
+
+def test_output_dir_that_is_a_file_says_so_before_simulating(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    config = tmp_path / "small.yaml"
+    config.write_text(yaml.safe_dump(small_config_data()))
+    for args in (["--out", str(blocker)], []):
+        data = small_config_data(output={"dir": str(blocker), "plot": False})
+        config.write_text(yaml.safe_dump(data))
+        result = runner.invoke(app, ["run", str(config), *args, "--quiet"])
+        assert result.exit_code == 2, result.output
+        assert "File exists" not in result.output and "is a file" in result.output.replace("\n", "")
+        assert blocker.read_text() == "not a folder"
 
 
 def test_run_with_sweep_prints_ci_table(tmp_path):

@@ -28,11 +28,23 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
+        os.chmod(tmp_path, FILE_MODE)
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     return path
+
+
+UMASK = os.umask(0)
+os.umask(UMASK)
+"""The process's umask, read once at import (reading it means setting it)."""
+
+FILE_MODE = 0o666 & ~UMASK
+"""Mode of result files (``mkstemp`` alone would give 0600): what ``open`` would give."""
+
+FOLDER_MODE = 0o777 & ~UMASK
+"""Mode of result folders (``mkdtemp`` alone would give 0700)."""
 
 
 def _json_default(value: Any) -> Any:

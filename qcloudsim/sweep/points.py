@@ -17,13 +17,15 @@ Paths may index lists (``fleet.0.catalog``).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import itertools
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from qcloudsim.config.schema import ExperimentConfig
 
@@ -37,7 +39,7 @@ class RunSpec:
     """One run of a sweep.
 
     Attributes:
-        run_id: Stable identifier (hash of the point's values and the seed).
+        run_id: Stable identifier (see :func:`run_id`: the whole config, seed, version, inputs).
         point: Swept values, by dotted path (empty without a sweep).
         seed: The run's seed.
         replication: Index of the replication (0-based).
@@ -77,10 +79,56 @@ def set_path(data: dict, path: str, value: Any) -> None:
         raise SweepError(f"sweep path {path!r}: {'.'.join(parts[:-1])!r} is not a mapping or list")
 
 
-def run_id(point: dict[str, Any], seed: int) -> str:
-    """Stable 12-hex-digit identifier of (point, seed)."""
-    text = json.dumps({"point": point, "seed": seed}, sort_keys=True, default=str)
+def run_id(config: ExperimentConfig, seed: int) -> str:
+    """Stable 12-hex-digit key of one run.
+
+    It hashes everything the run's results depend on: the whole resolved
+    config (every value, swept or not; ``output`` excluded, it only says
+    where results go), the seed, the qcloudsim version, and the content of
+    every input file the config names (trace, calibration history, QASM,
+    loss trace). Editing any of them gives new keys, so a resumed sweep
+    recomputes instead of reusing stale runs.
+    """
+    from qcloudsim import __version__
+
+    data = config.model_dump(mode="json", exclude={"output", "sweep", "replications"})
+    inputs = {str(path): file_fingerprint(path) for path in sorted(set(input_files(config)))}
+    text = json.dumps(
+        {"config": data, "seed": seed, "qcloudsim": __version__, "inputs": inputs}, sort_keys=True, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def input_files(node: Any) -> list[Path]:
+    """Every existing file or folder a (part of a) config names, depth first."""
+    if isinstance(node, Path):
+        return [node] if node.exists() else []
+    if isinstance(node, BaseModel):
+        return [p for name in type(node).model_fields for p in input_files(getattr(node, name))]
+    if isinstance(node, (list, tuple)):
+        return [p for item in node for p in input_files(item)]
+    if isinstance(node, dict):
+        return [p for item in node.values() for p in input_files(item)]
+    return []
+
+
+def file_fingerprint(path: Path) -> str:
+    """SHA-256 of a file's bytes, or of a folder's files (names and bytes, sorted)."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for file in files:
+        stat = file.stat()
+        digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
+        digest.update(_content_digest(str(file.resolve()), stat.st_size, stat.st_mtime_ns).encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _content_digest(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a file, cached while its size and modification time stay the same."""
+    from qcloudsim.results.folder import file_digest
+
+    return file_digest(Path(path))
 
 
 def expand(config: ExperimentConfig) -> list[RunSpec]:
@@ -111,5 +159,5 @@ def expand(config: ExperimentConfig) -> list[RunSpec]:
             ) from None
         for replication in range(config.replications):
             seed = config.seed + replication
-            runs.append(RunSpec(run_id(point, seed), point, seed, replication, point_config))
+            runs.append(RunSpec(run_id(point_config, seed), point, seed, replication, point_config))
     return runs
