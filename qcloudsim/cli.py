@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qcloudsim.cli_devices import devices_app
@@ -47,7 +48,7 @@ def _root(
 
 def fail(message: str, code: int = 2) -> None:
     """Print a user-facing error (no traceback) and exit with ``code``."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -114,6 +115,7 @@ def run(
     if backend not in ("local", "ray"):
         fail(f"--backend must be 'local' or 'ray', got {backend!r}")
     try:
+        _find_user_modules(config)
         cfg = load_config(config, overrides=None if seed is None else {"seed": seed})
     except ConfigError as exc:
         fail(str(exc))
@@ -133,7 +135,7 @@ def run(
     if not quiet:
         print_summary(results.summary)
         print_recorded(results.summary)
-        console.print(f"results written to [bold]{target}[/]")
+        console.print(f"results written to [bold]{escape(str(target))}[/]")
     else:
         console.print(str(target))
 
@@ -147,7 +149,7 @@ def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str |
         outcome = run_sweep(cfg, target, backend=backend, workers=workers, address=address, progress=not quiet)
     except SweepInterrupted as exc:
         errors.print(
-            f"[bold yellow]interrupted:[/] {exc.finished} of {exc.total} runs are finished and kept in {target}. "
+            f"[bold yellow]interrupted:[/] {exc.finished} of {exc.total} runs are finished and kept in {escape(str(target))}. "
             "Run the same command again to resume: finished runs are reused, the others computed.",
             highlight=False, soft_wrap=True,
         )
@@ -166,8 +168,21 @@ def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str |
     print_sweep_summary(outcome.summary)
     damaged = f" ({outcome.damaged} incomplete or damaged, recomputed)" if outcome.damaged else ""
     console.print(
-        f"{outcome.computed} runs computed{damaged}, {outcome.reused} reused; results written to [bold]{target}[/]"
+        f"{outcome.computed} runs computed{damaged}, {outcome.reused} reused; results written to [bold]{escape(str(target))}[/]"
     )
+
+
+def _find_user_modules(config: Path) -> None:
+    """Let ``"module:Class"`` schedulers load from the config's folder and the working folder.
+
+    ``python -m qcloudsim`` puts the working folder on ``sys.path`` and the
+    ``qcloudsim`` script does not; both now find a module next to the config
+    or in the working folder, without ``PYTHONPATH``. Process-pool workers
+    inherit the path; Ray workers need the module installed.
+    """
+    for folder in (str(Path.cwd()), str(config.resolve().parent)):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
 
 
 @contextmanager
@@ -176,7 +191,7 @@ def _on_interrupt(consequence: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        errors.print(f"[bold yellow]interrupted:[/] {consequence}", highlight=False, soft_wrap=True)
+        errors.print(f"[bold yellow]interrupted:[/] {escape(consequence)}", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
 
 
@@ -307,7 +322,7 @@ def replay(
         return
     print_summary(results.summary)
     print_recorded(results.summary)
-    console.print(f"results written to [bold]{target}[/]")
+    console.print(f"results written to [bold]{escape(str(target))}[/]")
 
 
 @app.command()
@@ -321,6 +336,7 @@ def train(
     from qcloudsim.config.loader import ConfigError, load_config
 
     try:
+        _find_user_modules(config)
         cfg = load_config(config)
     except ConfigError as exc:
         fail(str(exc))
@@ -328,7 +344,7 @@ def train(
         from qcloudsim.rl.train import summary_table
         from qcloudsim.rl.train import train as train_policy
     except ImportError as exc:
-        fail(f"training needs the RL extra: pip install 'qcloudsim[rl]' ({exc})")
+        fail(f"training needs the RL extra: pip install 'qcloudsim[rl]' (missing: {exc.name or exc})")
     target = out or Path("policies") / cfg.name
     try:
         with _on_interrupt(f"no policy was written; periodic checkpoints so far are in {target / 'checkpoints'}"):
@@ -341,7 +357,7 @@ def train(
     for _, row in summary_table(outcome.evaluation).sort_values("completion_mean_s").iterrows():
         table.add_row(row["scheduler"], _fmt(row["completion_mean_s"]), _fmt(row["fidelity_mean"]))
     console.print(table)
-    console.print(f"policy and model card written to [bold]{target}[/] (trained {outcome.wall_s:.0f} s)")
+    console.print(f"policy and model card written to [bold]{escape(str(target))}[/] (trained {outcome.wall_s:.0f} s)")
 
 
 @app.command()
@@ -351,10 +367,11 @@ def plot(
 ) -> None:
     """Draw the standard figures of a results folder as PNG files."""
     from qcloudsim.plots import plot_results
+    from qcloudsim.results.folder import ResultsError
 
     try:
         written = plot_results(results, out)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ResultsError) as exc:
         fail(f"{results}: not a results folder ({exc})")
     for path in written:
         console.print(str(path))

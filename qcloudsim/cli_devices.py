@@ -37,14 +37,20 @@ CatalogOption = Annotated[
 ]
 
 
+PIPED_WIDTH = 200
+"""Columns of tables written to a pipe or file (no terminal to fit; rows stay whole)."""
+
+
 def _out() -> Console:
-    """Console for normal output (created per call so test runners capture it)."""
-    return Console(width=200)
+    """Console for normal output: the terminal's width, or wide when piped (created per call so test runners capture it)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=PIPED_WIDTH)
 
 
 def _err() -> Console:
     """Console for error messages (stderr)."""
-    return Console(stderr=True, width=200)
+    console = Console(stderr=True)
+    return console if console.is_terminal else Console(stderr=True, width=PIPED_WIDTH)
 
 
 def _median(values: Iterable[float]) -> float | None:

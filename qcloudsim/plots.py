@@ -1,4 +1,4 @@
-"""Standard figures drawn from results tables (matplotlib, Agg backend).
+"""Standard figures drawn from results tables (matplotlib).
 
 Every function takes pandas tables as written by a run or a sweep and an
 ``Axes`` to draw on, so notebooks can compose them; :func:`plot_results`
@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from qcloudsim.results.io import atomic_write  # noqa: E402
-from qcloudsim.results.summary import device_utilization  # noqa: E402
+from qcloudsim.results.io import atomic_write
+from qcloudsim.results.summary import device_utilization
 
 if TYPE_CHECKING:
     from qcloudsim.results.results import Results
 
 
-def utilization_bars(ax: plt.Axes, timeline: pd.DataFrame, period_s: float) -> None:
+def utilization_bars(ax: Axes, timeline: pd.DataFrame, period_s: float) -> None:
     """Per-device busy-time and qubit-time fractions as grouped bars."""
     util = device_utilization(timeline, period_s)
     x = np.arange(len(util))
@@ -39,7 +37,7 @@ def utilization_bars(ax: plt.Axes, timeline: pd.DataFrame, period_s: float) -> N
     ax.legend(loc="upper left", ncol=2, fontsize="small")
 
 
-def completion_cdf(ax: plt.Axes, jobs: pd.DataFrame, label: str | None = None) -> None:
+def completion_cdf(ax: Axes, jobs: pd.DataFrame, label: str | None = None) -> None:
     """Empirical CDF of completion time (arrival to end) of completed jobs."""
     values = np.sort(jobs.loc[jobs["status"] == "completed", "completion_s"].to_numpy(dtype=float))
     if values.size:
@@ -52,14 +50,14 @@ def completion_cdf(ax: plt.Axes, jobs: pd.DataFrame, label: str | None = None) -
     ax.set_title("Completion-time distribution")
 
 
-def completion_cdf_by(ax: plt.Axes, jobs: pd.DataFrame, by: str) -> None:
+def completion_cdf_by(ax: Axes, jobs: pd.DataFrame, by: str) -> None:
     """One completion-time CDF per value of column ``by`` (e.g. the scheduler)."""
     for value, group in jobs.groupby(by, sort=True):
         completion_cdf(ax, group, label=f"{by}={value}")
     ax.legend(fontsize="small")
 
 
-def utilization_over_time(ax: plt.Axes, timeline: pd.DataFrame, bins: int = 100) -> None:
+def utilization_over_time(ax: Axes, timeline: pd.DataFrame, bins: int = 100) -> None:
     """Busy-qubit fraction of each device over time, averaged in ``bins`` windows."""
     if timeline.empty:
         return
@@ -80,7 +78,7 @@ def utilization_over_time(ax: plt.Axes, timeline: pd.DataFrame, bins: int = 100)
     ax.legend(fontsize="x-small", ncol=2)
 
 
-def fidelity_vs_wait(ax: plt.Axes, jobs: pd.DataFrame, hue: str | None = None) -> None:
+def fidelity_vs_wait(ax: Axes, jobs: pd.DataFrame, hue: str | None = None) -> None:
     """Scatter of estimated fidelity against wait time of completed jobs."""
     done = jobs[jobs["status"] == "completed"]
     groups = done.groupby(hue, sort=True) if hue else [(None, done)]
@@ -93,7 +91,7 @@ def fidelity_vs_wait(ax: plt.Axes, jobs: pd.DataFrame, hue: str | None = None) -
         ax.legend(fontsize="small")
 
 
-def metric_vs_load(ax: plt.Axes, summary: pd.DataFrame, x: str, metric: str, hue: str | None = None) -> None:
+def metric_vs_load(ax: Axes, summary: pd.DataFrame, x: str, metric: str, hue: str | None = None) -> None:
     """Mean of ``metric`` against ``x`` with its 95% CI as a band, one line per ``hue``."""
     groups = summary.groupby(hue, sort=True) if hue else [(None, summary)]
     for value, group in groups:
@@ -109,7 +107,7 @@ def metric_vs_load(ax: plt.Axes, summary: pd.DataFrame, x: str, metric: str, hue
         ax.legend(title=hue, fontsize="small")
 
 
-def share_vs_allocation(ax: plt.Axes, jobs: pd.DataFrame, allocations: dict[str, float] | None = None, by: str = "group") -> None:
+def share_vs_allocation(ax: Axes, jobs: pd.DataFrame, allocations: dict[str, float] | None = None, by: str = "group") -> None:
     """Each group's (or user's) share of used QPU time, beside its allocation when known."""
     done = jobs[jobs["status"] == "completed"]
     used = done.groupby(by)["run_s"].sum()
@@ -126,15 +124,21 @@ def share_vs_allocation(ax: plt.Axes, jobs: pd.DataFrame, allocations: dict[str,
     ax.legend(fontsize="small")
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def _save(fig: Figure, path: Path) -> Path:
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
     return path
+
+
+def _figure(figsize: tuple[float, float], ncols: int = 1) -> tuple[Figure, Any]:
+    """A figure for a file, made without pyplot: no backend is chosen or changed,
+    so importing this module leaves notebooks' inline plots alone."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(1, ncols)
 
 
 def plot_run_summary(results: Results, path: str | Path) -> Path:
     """Utilization per device and completion-time CDF of one run, as PNG."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    fig, (left, right) = _figure((11, 4.2), ncols=2)
     utilization_bars(left, results.timeline, float(results.summary.get("end_s") or 0.0))
     completion_cdf(right, results.jobs)
     fig.suptitle(f"{results.metadata.get('name', 'run')} — {results.metadata.get('scheduler', {}).get('name', '')}")
@@ -158,13 +162,14 @@ def plot_results(folder: str | Path, out: str | Path | None = None) -> list[Path
         The files written.
 
     Raises:
-        FileNotFoundError: If ``folder`` holds neither a run nor a sweep.
+        ResultsError: If ``folder`` holds neither a run nor a sweep
+            (or the run's folder is incomplete or damaged).
     """
     folder = Path(folder)
     out_dir = Path(out) if out else folder / "figures"
-    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if (folder / "sweep.json").exists():
+        out_dir.mkdir(parents=True, exist_ok=True)
         runs = pd.read_parquet(folder / "runs.parquet")
         summary = pd.read_parquet(folder / "summary.parquet")
         jobs = pd.read_parquet(folder / "jobs.parquet")
@@ -176,30 +181,31 @@ def plot_results(folder: str | Path, out: str | Path | None = None) -> list[Path
         if numeric:
             for metric in ("completion_mean_s", "utilization_busy_mean", "fidelity_mean", "jain_user_slowdown"):
                 if metric in summary:
-                    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+                    fig, ax = _figure((6, 4))
                     metric_vs_load(ax, summary, numeric[0], metric, hue)
                     written.append(_save(fig, out_dir / f"{metric}_vs_{numeric[0]}.png"))
-        fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+        fig, ax = _figure((6, 4))
         if hue:
             completion_cdf_by(ax, jobs, hue)
         else:
             completion_cdf(ax, jobs)
         written.append(_save(fig, out_dir / "completion_cdf.png"))
-        fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+        fig, ax = _figure((6, 4))
         fidelity_vs_wait(ax, jobs, hue)
         written.append(_save(fig, out_dir / "fidelity_vs_wait.png"))
         return written
     from qcloudsim.results.results import Results
 
     results = Results.read(folder)
+    out_dir.mkdir(parents=True, exist_ok=True)
     written.append(plot_run_summary(results, out_dir / "summary.png"))
-    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+    fig, ax = _figure((8, 4))
     utilization_over_time(ax, results.timeline)
     written.append(_save(fig, out_dir / "utilization_over_time.png"))
-    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    fig, ax = _figure((6, 4))
     fidelity_vs_wait(ax, results.jobs)
     written.append(_save(fig, out_dir / "fidelity_vs_wait.png"))
-    fig, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    fig, ax = _figure((6, 4))
     share_vs_allocation(ax, results.jobs, _allocations(results.metadata))
     written.append(_save(fig, out_dir / "share_vs_allocation.png"))
     return written

@@ -89,3 +89,52 @@ def test_version_option_and_metadata_agree():
     assert yaml.safe_load((root / "CITATION.cff").read_text())["version"] == __version__
     assert f"## [{__version__}]" in (root / "CHANGELOG.md").read_text()
     assert "Apache License" in (root / "LICENSE").read_text()
+
+
+def test_missing_rl_extra_names_the_install_command_readably(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tmp_path / "drl.yaml"
+    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "drl"})))
+    script = (
+        "import sys\n"
+        "for name in ('sb3_contrib', 'stable_baselines3', 'torch', 'torch_geometric', 'gymnasium'):\n"
+        "    sys.modules[name] = None\n"
+        "from qcloudsim.cli import main\n"
+        f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '-q']\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 2
+    message = " ".join(result.stderr.split())
+    assert "scheduler 'drl' needs the 'rl' extra: pip install 'qcloudsim[rl]'" in message, message
+    assert "unknown scheduler" not in message and "Traceback" not in message
+
+
+def test_custom_scheduler_next_to_the_config_loads_without_pythonpath(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "my_scheduler.py").write_text(
+        "from qcloudsim.schedulers.fcfs import FCFSScheduler\n\n\nclass Mine(FCFSScheduler):\n    pass\n"
+    )
+    config = folder / "custom.yaml"
+    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "my_scheduler:Mine"}, output={"plot": False})))
+    script = (  # -P: no working folder on sys.path, as for the installed `qcloudsim` script
+        "import sys\nfrom qcloudsim.cli import main\n"
+        f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '-o', 'out', '-q']\nmain()\n"
+    )
+    result = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    from qcloudsim.results.results import Results
+
+    assert Results.read(tmp_path / "out").metadata["scheduler"]["name"] == "my_scheduler:Mine"

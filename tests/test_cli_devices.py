@@ -84,3 +84,14 @@ def test_import_without_qiskit_ibm_runtime(monkeypatch, tmp_path) -> None:
     assert result.exit_code == 2
     assert "pip install qcloudsim[import]" in result.stderr
     assert not (tmp_path / "cat.json.gz").exists()
+
+
+def test_devices_list_fits_the_terminal_and_keeps_rows_whole_when_piped() -> None:
+    import re
+
+    on_terminal = runner.invoke(devices_app, ["list"], env={"FORCE_COLOR": "1", "COLUMNS": "80"})
+    assert on_terminal.exit_code == 0, on_terminal.output
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", on_terminal.output).splitlines()
+    assert max(len(line) for line in lines) <= 80
+    piped = runner.invoke(devices_app, ["list"], env={"COLUMNS": "80"})
+    assert max(len(line) for line in piped.output.splitlines()) > 80  # not squeezed into 80 columns

@@ -34,3 +34,21 @@ def test_plot_sweep_folder(tmp_path):
 def test_plot_of_a_non_results_folder_fails_cleanly(tmp_path):
     result = runner.invoke(app, ["plot", str(tmp_path)])
     assert result.exit_code == 2 and "not a results folder" in result.output
+
+
+def test_importing_plots_leaves_the_matplotlib_backend_alone():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = (
+        "import matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "import qcloudsim.plots\n"
+        "print(matplotlib.get_backend())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "svg"

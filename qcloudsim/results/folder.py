@@ -159,7 +159,7 @@ def read_manifest(folder: Path) -> dict:
     if not path.exists():
         raise ResultsError(
             f"{folder}: incomplete results folder (no {MANIFEST_FILE}); it was interrupted while being "
-            "written, or written by qcloudsim < 0.3. Run the experiment again"
+            "written, or written by qcloudsim 0.2 or earlier. Run the experiment again"
         )
     try:
         manifest = json.loads(path.read_text())

@@ -1,10 +1,12 @@
 """Reinforcement learning: a Gymnasium environment, GCN features, a DRL scheduler.
 
 Importing :mod:`qcloudsim` registers ``qcloudsim/Scheduling-v0`` with
-Gymnasium when gymnasium is installed::
+Gymnasium when gymnasium is installed. Gymnasium 1.x has no plugin entry
+points; its ``module:id`` form imports the package first, so this works in
+a fresh interpreter::
 
-    import gymnasium, qcloudsim
-    env = gymnasium.make("qcloudsim/Scheduling-v0", config="configs/rl_small.yaml")
+    import gymnasium
+    env = gymnasium.make("qcloudsim:qcloudsim/Scheduling-v0", config="configs/rl_small.yaml")
 """
 
 ENV_ID = "qcloudsim/Scheduling-v0"

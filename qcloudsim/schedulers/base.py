@@ -62,7 +62,20 @@ class Scheduler(ABC):
 
     def describe(self) -> dict:
         """Parameters for run metadata."""
-        return {"name": self.name or f"{type(self).__module__}:{type(self).__qualname__}"}
+        return {"name": recorded_name(self)}
+
+
+def recorded_name(scheduler: Scheduler) -> str:
+    """The name a scheduler is recorded under in run metadata.
+
+    A name set on the object (by :func:`~qcloudsim.schedulers.levels.compose`)
+    or on its own class (by ``register`` or the class body) wins; any other
+    class (a user's class, or a subclass of a registered one, which would
+    otherwise inherit that one's name) is recorded as ``"module:Qualname"``,
+    the form YAML loads it by.
+    """
+    own = vars(scheduler).get("name") or vars(type(scheduler)).get("name")
+    return own or f"{type(scheduler).__module__}:{type(scheduler).__qualname__}"
 
 
 class Wait:
@@ -291,7 +304,7 @@ class PolicyScheduler(Scheduler):
 
     def describe(self) -> dict:
         return {
-            "name": self.name or "composed",
+            "name": recorded_name(self) if type(self) is not PolicyScheduler or "name" in vars(self) else "composed",
             "order": self.order_policy.describe(),
             "placement": self.placement.describe(),
             "multiplexing": self.multiplexing.describe(),

@@ -125,5 +125,5 @@ def compose(
         backfill=base.backfill if backfill is None else backfill,
         multiplexing=make_level("multiplexing", multiplexing) if multiplexing is not None else base.multiplexing,  # type: ignore[arg-type]
     )
-    composed.name = base.name  # type: ignore[misc]
+    composed.name = base.describe()["name"]  # type: ignore[misc]
     return composed

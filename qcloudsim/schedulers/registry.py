@@ -54,6 +54,8 @@ def scheduler_class(name: str) -> type[Scheduler]:
         return _REGISTRY[name]
     if ":" in name:
         return _import_path(name)
+    if name in _MISSING_EXTRAS:
+        raise UnknownSchedulerError(_MISSING_EXTRAS[name])
     close = difflib.get_close_matches(name, _REGISTRY, n=3)
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
     raise UnknownSchedulerError(
@@ -101,15 +103,24 @@ _BUILTIN_MODULES = (
 )
 
 
-_OPTIONAL_MODULES = ("qcloudsim.rl.scheduler",)
-"""Scheduler modules that need optional dependencies (gymnasium, sb3-contrib)."""
+_OPTIONAL_MODULES: dict[str, tuple[tuple[str, ...], str]] = {
+    "qcloudsim.rl.scheduler": (("drl",), "rl"),
+}
+"""Scheduler modules that need an optional extra: module -> (scheduler names, extra)."""
+
+_MISSING_EXTRAS: dict[str, str] = {}
+"""Scheduler name -> why it is unavailable (the extra to install and the missing package)."""
 
 
 def _load_builtins() -> None:
     for module in _BUILTIN_MODULES:
         importlib.import_module(module)
-    for module in _OPTIONAL_MODULES:
+    for module, (names, extra) in _OPTIONAL_MODULES.items():
         try:
             importlib.import_module(module)
-        except ImportError:  # pragma: no cover - optional extra not installed
-            pass
+        except ImportError as exc:
+            for name in names:
+                _MISSING_EXTRAS[name] = (
+                    f"scheduler {name!r} needs the {extra!r} extra: pip install 'qcloudsim[{extra}]' "
+                    f"(missing: {exc.name or exc})"
+                )

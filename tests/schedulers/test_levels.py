@@ -91,3 +91,23 @@ def test_every_combination_of_levels_runs_under_the_invariants(order, placement,
         _, frame, timeline = simulate(devices, [j.revised() for j in jobs], scheduler=scheduler)
         assert len(frame) == 16 and (frame["status"] == "completed").all()
         check_invariants(frame, timeline)
+
+
+def test_custom_scheduler_classes_are_recorded_by_their_import_path():
+    from qcloudsim.schedulers.base import Scheduler
+    from qcloudsim.schedulers.fcfs import FCFSScheduler
+    from qcloudsim.schedulers.levels import compose
+
+    class Mine(Scheduler):
+        def decide(self, snapshot):
+            return []
+
+    class MyFCFS(FCFSScheduler):
+        pass
+
+    here = f"{__name__}:test_custom_scheduler_classes_are_recorded_by_their_import_path.<locals>"
+    assert Mine().describe() == {"name": f"{here}.Mine"}
+    assert MyFCFS().describe()["name"] == f"{here}.MyFCFS"  # not the inherited "fcfs"
+    assert FCFSScheduler().describe()["name"] == "fcfs"
+    assert compose(MyFCFS(), order="sjf").describe()["name"] == f"{here}.MyFCFS"
+    assert compose(None, order="sjf").describe()["name"] == "composed"
