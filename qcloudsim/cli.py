@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 import yaml
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -25,8 +26,29 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(devices_app, name="devices")
-console = Console()
-errors = Console(stderr=True)
+PIPED_WIDTH = 200
+"""Columns of tables written to a pipe or file (no terminal to fit)."""
+
+
+def _console(stderr: bool = False) -> Console:
+    """The terminal's width on a terminal; wide when piped, so tables are not squeezed into 80 columns."""
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=PIPED_WIDTH)
+
+
+class _Output:
+    """Prints through a console made at each call, so the width follows where output goes now
+    (a terminal, a pipe, a test runner's capture)."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self.stderr = stderr
+
+    def print(self, *objects: object, **options: object) -> None:
+        _console(self.stderr).print(*objects, **options)  # type: ignore[arg-type]
+
+
+console = _Output()
+errors = _Output(stderr=True)
 
 
 def _show_version(value: bool) -> None:
@@ -80,21 +102,45 @@ def print_summary(summary: dict) -> None:
     console.print(devices)
 
 
-def print_sweep_summary(summary) -> None:
-    """Per sweep point: key metrics as mean [95% CI]."""
-    metrics = ("completion_mean_s", "wait_mean_s", "utilization_busy_mean", "fidelity_mean")
-    table = Table(title="Sweep summary (mean [95% CI])", show_header=True)
-    keys = [c for c in summary.columns if c == "runs" or not any(c.startswith(m) for m in (*metrics, "completion", "wait", "makespan", "throughput", "utilization", "fidelity", "jobs_"))]
-    for column in keys + list(metrics):
-        table.add_column(column, justify="right")
-    for _, row in summary.iterrows():
-        cells = [_fmt(row[k]) for k in keys]
-        for metric in metrics:
-            low, high = row.get(f"{metric}_ci95_low"), row.get(f"{metric}_ci95_high")
-            ci = "" if low is None or math.isnan(low) else f" [{_fmt(low)}, {_fmt(high)}]"
-            cells.append(f"{_fmt(row[metric])}{ci}")
-        table.add_row(*cells)
+def print_frame(frame, keep: int, title: str | None = None) -> None:
+    """A table of strings that fits the terminal: the first ``keep`` columns, then as many as fit.
+
+    Cells are never cut to ``…``; columns that do not fit are named below
+    the table (every value is in the folder's CSV and ``--format csv``).
+    """
+    from qcloudsim.sweep.report import fit_columns
+
+    width = _console().width
+    shown, dropped = fit_columns(frame, keep, width)
+    table = Table(title=title, show_header=True, box=box.SIMPLE_HEAD)
+    for column in shown.columns:
+        table.add_column(str(column), justify="left" if shown[column].map(_is_text).all() else "right",
+                         overflow="fold")
+    for _, row in shown.iterrows():
+        table.add_row(*(escape(str(v)) for v in row))
     console.print(table)
+    if dropped:
+        console.print(f"  not shown at this width: {escape(', '.join(dropped))} (all in --format csv)",
+                      highlight=False)
+
+
+def _is_text(value: object) -> bool:
+    text = str(value).replace(",", "").replace("±", "").replace(" ", "").lstrip("+-")
+    return not text[:1].isdigit()
+
+
+def print_sweep_summary(summary, swept: list[str], comparisons=None, fmt: str = "table") -> None:
+    """Per sweep point: the key metrics as mean ± 95 % CI half-width; then paired comparisons, if any."""
+    from qcloudsim.sweep.report import comparison_text, render, summary_numbers, summary_text
+
+    if fmt != "table":
+        console.print(render(summary_numbers(summary, swept), fmt), end="", markup=False, highlight=False,
+                      soft_wrap=True)
+        return
+    print_frame(summary_text(summary, swept), keep=len(swept) + 1, title="Sweep summary (mean ± 95 % CI half-width)")
+    if comparisons is not None and not comparisons.empty:
+        print_frame(comparison_text(comparisons, swept), keep=len(swept) + 1,
+                    title="Paired differences with the first scheduler, same seeds (mean ± 95 % CI; * excludes 0)")
 
 
 @app.command()
@@ -106,6 +152,7 @@ def run(
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local Ray).")] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-j", help="Local worker processes (default: CPU count).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the results folder.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="Sweep summary: table, csv, markdown or json.")] = "table",
 ) -> None:
     """Run an experiment (one run, or its replications and sweep) and write the results folder."""
     from qcloudsim.config.loader import ConfigError, load_config
@@ -114,13 +161,14 @@ def run(
 
     if backend not in ("local", "ray"):
         fail(f"--backend must be 'local' or 'ray', got {backend!r}")
+    _check_format(fmt)
     try:
         _find_user_modules(config)
         cfg = load_config(config, overrides=None if seed is None else {"seed": seed})
     except ConfigError as exc:
         fail(str(exc))
     if cfg.sweep or cfg.replications > 1:
-        _run_sweep(cfg, config, out, backend, address, workers, quiet)
+        _run_sweep(cfg, config, out, backend, address, workers, quiet, fmt)
         return
     target = out or cfg.output.dir or Path("results") / cfg.name
     _check_target(target)
@@ -140,7 +188,17 @@ def run(
         console.print(str(target))
 
 
-def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str | None, workers: int | None, quiet: bool) -> None:
+def _check_format(fmt: str) -> None:
+    from qcloudsim.sweep.report import FORMATS
+
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def _run_sweep(
+    cfg, config: Path, out: Path | None, backend: str, address: str | None, workers: int | None, quiet: bool,
+    fmt: str = "table",
+) -> None:
     from qcloudsim.results.folder import ResultsError
     from qcloudsim.sweep import SweepError, SweepInterrupted, SweepRunsFailed, run_sweep
 
@@ -165,9 +223,9 @@ def _run_sweep(cfg, config: Path, out: Path | None, backend: str, address: str |
     if quiet:
         console.print(str(target))
         return
-    print_sweep_summary(outcome.summary)
+    print_sweep_summary(outcome.summary, outcome.swept, outcome.comparisons, fmt)
     damaged = f" ({outcome.damaged} incomplete or damaged, recomputed)" if outcome.damaged else ""
-    console.print(
+    (console if fmt == "table" else errors).print(  # CSV/JSON/Markdown on stdout stay clean for tools
         f"{outcome.computed} runs computed{damaged}, {outcome.reused} reused; results written to [bold]{escape(str(target))}[/]"
     )
 
@@ -375,6 +433,40 @@ def plot(
         fail(f"{results}: not a results folder ({exc})")
     for path in written:
         console.print(str(path))
+
+
+@app.command()
+def compare(
+    results: Annotated[Path, typer.Argument(help="A sweep's results folder.")],
+    baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Level compared against (default: the first).")] = None,
+    factor: Annotated[str | None, typer.Option("--factor", help="Swept column compared (default: the scheduler's).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, markdown or json.")] = "table",
+) -> None:
+    """Paired comparisons of a sweep's levels against a baseline (same seeds, 95 % CIs, p-values)."""
+    from qcloudsim.results import ResultsError, SweepResults
+    from qcloudsim.sweep.compare import paired_comparison, scheduler_factor
+    from qcloudsim.sweep.report import comparison_text, render
+
+    _check_format(fmt)
+    try:
+        sweep = SweepResults.read(results)
+    except ResultsError as exc:
+        fail(str(exc))
+    swept = [p.replace(".", "_") for p in sweep.metadata.get("sweep", {})]
+    factor = factor or scheduler_factor(swept)
+    if factor is None:
+        fail(f"{results}: the sweep varies no scheduler; name the swept column with --factor (one of: {', '.join(swept)})")
+    levels = list(dict.fromkeys(sweep.runs[factor])) if factor in sweep.runs else []
+    chosen = levels[0] if baseline is None and levels else next((v for v in levels if str(v) == baseline), baseline)
+    try:
+        table = paired_comparison(sweep.runs, factor, chosen, swept)
+    except ValueError as exc:
+        fail(f"{results}: {exc}")
+    if fmt != "table":
+        console.print(render(table, fmt), end="", markup=False, highlight=False, soft_wrap=True)
+        return
+    print_frame(comparison_text(table, swept), keep=len(swept) + 1,
+                title=f"Paired differences with {factor} = {chosen}, same seeds (mean ± 95 % CI; * excludes 0)")
 
 
 @app.command()

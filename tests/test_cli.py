@@ -99,10 +99,13 @@ def test_missing_rl_extra_names_the_install_command_readably(tmp_path):
     root = Path(__file__).resolve().parents[1]
     config = tmp_path / "drl.yaml"
     config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "drl"})))
-    script = (
+    script = (  # an installation without the rl extra: those packages cannot be found
         "import sys\n"
-        "for name in ('sb3_contrib', 'stable_baselines3', 'torch', 'torch_geometric', 'gymnasium'):\n"
-        "    sys.modules[name] = None\n"
+        "class NotInstalled:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('sb3_contrib', 'stable_baselines3', 'torch', 'torch_geometric', 'gymnasium'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, NotInstalled())\n"
         "from qcloudsim.cli import main\n"
         f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '-q']\n"
         "main()\n"

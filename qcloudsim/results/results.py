@@ -104,8 +104,9 @@ class Results:
         out = Path(out_dir)
         if (out / SWEEP_FILE).exists():
             raise ResultsError(
-                f"{out} is a sweep folder: read its tables (runs.parquet, summary.parquet, jobs.parquet) "
-                f"with pandas, or one run with Results.read({out / 'runs' / '<run_id>'})"
+                f"{out} is a sweep folder: read it with qcloudsim.results.SweepResults.read (or "
+                "qcloudsim.results.read_results, which reads either kind); one run with "
+                f"Results.read({out / 'runs' / '<run_id>'})"
             )
         listed = verify(out, hashes=verify_hashes)["files"]
         if SUMMARY_FILE not in listed or JOBS_FILE not in listed or TIMELINE_FILE not in listed:

@@ -31,8 +31,27 @@ METRICS = (
 """Summary metrics carried into the sweep tables (others present are kept too)."""
 
 
-def mean_ci95(values: np.ndarray) -> tuple[float, float, float]:
-    """``(mean, low, high)`` of the 95% Student-t interval; NaN bounds if n < 2."""
+FRACTIONS = frozenset({
+    "utilization_busy_mean", "utilization_qubit_time", "fidelity_mean", "jain_user_slowdown",
+    "deadline_hit_rate", "program_queue_share", "program_qpu_share", "program_classical_share",
+    "program_network_share",
+})
+"""Metrics that are fractions, bounded to [0, 1]; every other metric is >= 0."""
+
+
+def metric_range(metric: str) -> tuple[float, float]:
+    """The values a metric can take: ``(0, 1)`` for fractions, else ``(0, inf)``."""
+    return (0.0, 1.0) if metric in FRACTIONS else (0.0, math.inf)
+
+
+def mean_ci95(values: np.ndarray, bounds: tuple[float, float] = (-math.inf, math.inf)) -> tuple[float, float, float]:
+    """``(mean, low, high)`` of the 95% Student-t interval; NaN bounds if n < 2.
+
+    Args:
+        values: One value per replication (NaN ignored).
+        bounds: The range the quantity can take; the interval is clipped
+            to it (a Jain index never exceeds 1, a time is never negative).
+    """
     data = np.asarray(values, dtype=float)
     data = data[~np.isnan(data)]
     n = data.size
@@ -42,7 +61,7 @@ def mean_ci95(values: np.ndarray) -> tuple[float, float, float]:
     if n < 2:
         return (mean, math.nan, math.nan)
     half = float(stats.t.ppf(0.975, n - 1) * data.std(ddof=1) / math.sqrt(n))
-    return (mean, mean - half, mean + half)
+    return (mean, max(mean - half, bounds[0]), min(mean + half, bounds[1]))
 
 
 def format_mean_ci(row, metric: str, decimals: int = 3) -> str:
@@ -97,7 +116,7 @@ def summarize_points(runs: pd.DataFrame, swept: list[str]) -> pd.DataFrame:
         row = dict(zip(swept, key, strict=True))
         row["runs"] = len(group)
         for metric in metrics:
-            mean, low, high = mean_ci95(group[metric].to_numpy(dtype=float))
+            mean, low, high = mean_ci95(group[metric].to_numpy(dtype=float), metric_range(metric))
             row[f"{metric}"] = mean
             row[f"{metric}_ci95_low"] = low
             row[f"{metric}_ci95_high"] = high
@@ -105,13 +124,28 @@ def summarize_points(runs: pd.DataFrame, swept: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def aggregate(specs: list[RunSpec], runs_dir: Path, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Build and write ``runs.parquet``, ``jobs.parquet`` and ``summary.parquet``/``.csv``."""
+def swept_columns(specs: list[RunSpec]) -> list[str]:
+    """The table columns of the swept paths (``a.b`` -> ``a_b``), in sweep order."""
+    return [_column(k) for k in (specs[0].point if specs else {})]
+
+
+def aggregate(specs: list[RunSpec], runs_dir: Path, out: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Build and write ``runs.parquet``, ``jobs.parquet``, ``summary.parquet``/``.csv`` and,
+    when the sweep varies the scheduler, ``comparisons.parquet``/``.csv``
+    (see :func:`qcloudsim.sweep.compare.default_comparison`)."""
+    from qcloudsim.sweep.compare import default_comparison
+
     runs, jobs = run_table(specs, runs_dir)
-    swept = [_column(k) for k in (specs[0].point if specs else {})]
+    swept = swept_columns(specs)
     summary = summarize_points(runs, swept)
     write_parquet(out / "runs.parquet", runs)
     write_parquet(out / "jobs.parquet", jobs)
     write_parquet(out / "summary.parquet", summary)
     atomic_write(out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
-    return runs, summary
+    comparisons = default_comparison(runs, swept)
+    for suffix in (".parquet", ".csv"):
+        (out / f"comparisons{suffix}").unlink(missing_ok=True)
+    if comparisons is not None:
+        write_parquet(out / "comparisons.parquet", comparisons)
+        atomic_write(out / "comparisons.csv", lambda tmp: comparisons.to_csv(tmp, index=False))
+    return runs, summary, comparisons

@@ -6,6 +6,7 @@ Layout of a sweep's output folder::
     OUT/runs.parquet        one row per run: run id, seed, swept values, summary metrics
     OUT/jobs.parquet        every job of every run, with run id, seed and swept values
     OUT/summary.parquet     per sweep point: mean and 95% CI of each metric (also .csv)
+    OUT/comparisons.parquet paired differences with the baseline scheduler, when it is swept (also .csv)
     OUT/sweep.json          the sweep's metadata; written last
 
 A run's folder is written as a whole (:mod:`qcloudsim.results.folder`):
@@ -29,7 +30,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from qcloudsim.config.schema import ExperimentConfig
 from qcloudsim.results.folder import REPLACED_MARK, STAGING_MARK, ResultsError, is_complete
 from qcloudsim.results.io import write_json
 from qcloudsim.results.results import Results
-from qcloudsim.sweep.aggregate import aggregate
+from qcloudsim.sweep.aggregate import aggregate, swept_columns
 from qcloudsim.sweep.points import RunSpec, expand
 
 RUNS_DIR = "runs"
@@ -58,6 +59,9 @@ class SweepOutcome:
         computed: Runs simulated by this call.
         reused: Runs found complete on disk and not recomputed.
         damaged: Runs found on disk but incomplete or damaged, recomputed.
+        swept: The swept columns of the tables.
+        comparisons: Paired comparisons with the baseline scheduler (when
+            the scheduler is swept; see :mod:`qcloudsim.sweep.compare`).
     """
 
     out_dir: Path
@@ -66,6 +70,8 @@ class SweepOutcome:
     computed: int
     reused: int
     damaged: int = 0
+    swept: list[str] = field(default_factory=list)
+    comparisons: pd.DataFrame | None = None
 
 
 def execute_run(config_data: dict[str, Any], seed: int, run_dir: str, plot: bool = False) -> str:
@@ -210,7 +216,7 @@ def run_sweep(
     record_failures(out, failures, unique)
     if failures:
         raise SweepRunsFailed(out, failures, len(unique) - len(failures), len(unique))
-    runs, summary = aggregate(specs, runs_dir, out)
+    runs, summary, comparisons = aggregate(specs, runs_dir, out)
     write_json(
         out / "sweep.json",
         {
@@ -223,7 +229,10 @@ def run_sweep(
             "backend": backend,
         },
     )
-    return SweepOutcome(out, runs, summary, computed=len(todo), reused=reused, damaged=len(damaged))
+    return SweepOutcome(
+        out, runs, summary, computed=len(todo), reused=reused, damaged=len(damaged),
+        swept=swept_columns(specs), comparisons=comparisons,
+    )
 
 
 def record_failures(out: Path, failures: list[RunFailure], specs: list[RunSpec]) -> None:
