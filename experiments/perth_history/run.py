@@ -4,7 +4,7 @@ Regenerates ``report.md`` and ``fidelity_over_time.png`` here::
 
     python experiments/perth_history/run.py
 
-Needs ``../shared/data/ibm_perth_calibration_2023H1.tar.gz`` beside the checkout.
+Reads ``data/ibm_perth_calibration_2023H1.tar.gz`` (shipped; see ``data/README.md``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Compare the runtime model with 7,449 real IBM Quantum jobs.
 
-Data: ``../shared/data/ibm_job_runtime_regression.npz`` (Qonductor, MIT):
+Data: ``data/ibm_job_runtime_regression.npz`` (Qonductor, MIT; see ``data/README.md``):
 per job the summed depth, summed width and two-qubit gate count over its
 circuits, shots, number of circuits, and the measured QPU time (s). No
 backend names, so the model uses *typical* durations: the medians over the
@@ -38,7 +38,7 @@ from qcloudsim.devices.catalog import load_catalog  # noqa: E402
 from qcloudsim.models.runtime import RuntimeParams  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parents[1].parent / "shared" / "data" / "ibm_job_runtime_regression.npz"
+DEFAULT_DATA = HERE.parents[1] / "data" / "ibm_job_runtime_regression.npz"
 
 
 def typical_durations() -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 A history is a ``.tar.gz`` archive (or a folder) of IBM ``BackendProperties``
 JSON documents, one per calibration snapshot, as IBM's ``backend.properties()``
-returns them and as ``../shared/data/ibm_perth_calibration_2023H1.tar.gz``
+returns them and as ``data/ibm_perth_calibration_2023H1.tar.gz`` (in the repository)
 (181 daily snapshots of ibm_perth, Qonductor repository, MIT) stores them.
 Each document has::
 

@@ -11,7 +11,7 @@ import pytest
 
 from qcloudsim.devices.history import HistoryFormatError, load_history
 
-PERTH = Path(__file__).resolve().parents[3] / "shared" / "data" / "ibm_perth_calibration_2023H1.tar.gz"
+PERTH = Path(__file__).resolve().parents[2] / "data" / "ibm_perth_calibration_2023H1.tar.gz"
 
 
 def _snapshot(date: str, *, t1: object = 100.0, n: int = 2, cx_error: float = 0.01) -> dict:
@@ -48,7 +48,6 @@ def _tar(path: Path, docs: dict[str, object]) -> Path:
     return path
 
 
-@pytest.mark.skipif(not PERTH.exists(), reason="shared ibm_perth calibration archive absent")
 def test_real_perth_history() -> None:
     history = load_history(PERTH)
     assert len(history) == 181

@@ -11,7 +11,7 @@ import pytest
 from qcloudsim.models.runtime import RuntimeParams
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data" / "ibm_job_runtime_regression.npz"
+DATA = ROOT / "data" / "ibm_job_runtime_regression.npz"
 SCRIPT = ROOT / "experiments" / "runtime_validation" / "validate_runtime.py"
 
 
@@ -22,7 +22,6 @@ def _load_script():
     return module
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="../shared/data is not beside the checkout")
 def test_reported_runtime_error_on_real_ibm_jobs():
     script = _load_script()
     data = np.load(DATA)

@@ -11,7 +11,7 @@ import pytest
 from qcloudsim.traces.swf import SwfMapping, read_swf
 from qcloudsim.traces.table import TraceError, TraceSkipWarning
 
-NASA = Path(__file__).resolve().parents[3] / "shared" / "data" / "NASA-iPSC-1993-3.1-cln.swf.gz"
+NASA = Path(__file__).resolve().parents[2] / "data" / "NASA-iPSC-1993-3.1-cln.swf.gz"
 
 SWF = """; Version: 2.2
 ; Computer: toy
@@ -90,7 +90,6 @@ def test_mapping_validation():
         SwfMapping(scale="cubic")  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not NASA.exists(), reason="shared NASA SWF log not available")
 def test_real_nasa_log():
     reader = read_swf(NASA, chunksize=5000)
     frame = pd.concat(list(reader))
