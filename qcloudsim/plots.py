@@ -83,7 +83,7 @@ def fidelity_vs_wait(ax: Axes, jobs: pd.DataFrame, hue: str | None = None) -> No
     done = jobs[jobs["status"] == "completed"]
     groups = done.groupby(hue, sort=True) if hue else [(None, done)]
     for value, group in groups:
-        ax.scatter(group["wait_s"], group["fidelity"], s=6, alpha=0.5, label=None if hue is None else f"{hue}={value}")
+        ax.scatter(group["wait_s"], group["fidelity"], s=6, alpha=0.5, label=None if hue is None else f"{hue}={value!s}")
     ax.set_xlabel("wait (s)")
     ax.set_ylabel("estimated fidelity")
     ax.set_title("Fidelity vs wait")
@@ -96,7 +96,7 @@ def metric_vs_load(ax: Axes, summary: pd.DataFrame, x: str, metric: str, hue: st
     groups = summary.groupby(hue, sort=True) if hue else [(None, summary)]
     for value, group in groups:
         group = group.sort_values(x)
-        line = ax.plot(group[x], group[metric], marker="o", label=None if hue is None else f"{value}")
+        line = ax.plot(group[x], group[metric], marker="o", label=None if hue is None else str(value))
         low, high = f"{metric}_ci95_low", f"{metric}_ci95_high"
         if low in group and group[low].notna().any():
             ax.fill_between(group[x], group[low], group[high], alpha=0.2, color=line[0].get_color())

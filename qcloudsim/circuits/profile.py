@@ -130,6 +130,6 @@ class CircuitProfile:
             num_1q_gates=int(data["num_1q_gates"]),
             num_2q_gates=int(data["num_2q_gates"]),
             num_measured=int(data["num_measured"]),
-            interaction=tuple(tuple(int(v) for v in edge) for edge in data.get("interaction", ())),
+            interaction=tuple((int(edge[0]), int(edge[1]), int(edge[2])) for edge in data.get("interaction", ())),
             source=str(data.get("source", "unknown")),
         )

@@ -198,8 +198,9 @@ def _line_of(exc: BaseException) -> int | None:
     """Best-effort 1-based line number from a parser exception chain."""
     for item in _exception_chain(exc):
         token = _offending_token(item)
-        if token is not None and getattr(token, "line", None):
-            return int(token.line)
+        line = getattr(token, "line", None) if token is not None else None
+        if line:
+            return int(line)
         for pattern in _LINE_PATTERNS:
             match = pattern.search(str(getattr(item, "message", None) or item))
             if match:

@@ -267,7 +267,12 @@ def _longest_terms(subcircuit: QuantumCircuit) -> QuantumCircuit:
             ids.append([i])
             qubit_id = getattr(op, "qubit_id", 0)
             sizes = [len(term[qubit_id]) for term in op.basis.maps]
-            map_ids.append(max(range(len(sizes)), key=lambda j, s=sizes: (s[j], -j)))
+            map_ids.append(_largest_term(sizes))
     expanded = decompose_qpd_instructions(subcircuit, ids, map_ids, inplace=False)
     expanded.measure_all(add_bits=True)
     return expanded
+
+
+def _largest_term(sizes: list[int]) -> int:
+    """Index of the largest term (the first among equals)."""
+    return max(range(len(sizes)), key=lambda j: (sizes[j], -j))

@@ -252,12 +252,12 @@ def fill_invalid(
     replacement = round_sig(statistics.median(good))
     out: list[float] = []
     notes: list[str] = []
-    for item, value in zip(names, values, strict=True):
-        if valid(value):
-            out.append(round_sig(float(value)))  # type: ignore[arg-type]
+    for item, raw in zip(names, values, strict=True):
+        if valid(raw):
+            out.append(round_sig(float(raw)))  # type: ignore[arg-type]
             continue
         out.append(replacement)
-        what = f"{label} missing" if value is None else f"{label} {value:.6g} ({reason})"
+        what = f"{label} missing" if raw is None else f"{label} {raw:.6g} ({reason})"
         notes.append(f"{item}: {what}, replaced by device median {replacement:.6g}")
     return tuple(out), tuple(notes)
 

@@ -43,6 +43,7 @@ import gc
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
 import networkx as nx
 import simpy
@@ -474,7 +475,7 @@ class Kernel:
         return run
 
     def _completed(self, event: simpy.Event) -> None:
-        run: Run = event.value
+        run = cast(Run, event.value)  # a run's timeout carries the run
         if run.cancelled:
             return
         self._cut(run)

@@ -155,7 +155,7 @@ def _queued_phase(sim: Simulation, program: HybridProgram, iteration: int, recor
 
 def _session_phase(
     sim: Simulation, program: HybridProgram, iteration: int, record: ProgramRecord, session: Run | None
-) -> Generator:
+) -> Generator[simpy.Event, object, Run]:
     env = sim.env
     probe = _job(sim, program, iteration, program.circuits_per_iteration)
     begin = env.now
@@ -180,6 +180,7 @@ def _session_phase(
             _check(request, program)
             raise _ProgramFailed(f"session of program {program.id} ended before it started")
         session = started.value
+        assert session is not None
         record._session_started_s = env.now
     record.queue_s += env.now - begin
     needed = sim.estimate_on(session, probe)

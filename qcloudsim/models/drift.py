@@ -94,8 +94,13 @@ def drift_step(calibration: Calibration, dt_s: float, params: DriftParams, rng: 
     hours = dt_s / 3600.0
     n, m = calibration.num_qubits, len(calibration.edges)
     root = math.sqrt(hours)
-    err = lambda size: params.error_trend_per_h * hours + params.error_volatility_per_sqrt_h * root * rng.standard_normal(size)  # noqa: E731
-    coh = lambda size: -params.coherence_trend_per_h * hours + params.coherence_volatility_per_sqrt_h * root * rng.standard_normal(size)  # noqa: E731
+
+    def err(size: int) -> np.ndarray:
+        return params.error_trend_per_h * hours + params.error_volatility_per_sqrt_h * root * rng.standard_normal(size)
+
+    def coh(size: int) -> np.ndarray:
+        return -params.coherence_trend_per_h * hours + params.coherence_volatility_per_sqrt_h * root * rng.standard_normal(size)
+
     t1 = _scale(calibration.t1_s, coh(n))
     t2 = _scale(calibration.t2_s, coh(n))
     readout = _scale(calibration.readout_error, err(n))
@@ -108,7 +113,10 @@ def recalibrate(nominal: Calibration, params: DriftParams, rng: np.random.Genera
     """A fresh calibration: ``nominal`` with multiplicative scatter ``exp(sigma_cal Z)``."""
     n, m = nominal.num_qubits, len(nominal.edges)
     s = params.recalibration_scatter
-    noise = lambda size: s * rng.standard_normal(size)  # noqa: E731
+
+    def noise(size: int) -> np.ndarray:
+        return s * rng.standard_normal(size)
+
     return _rebuild(
         nominal,
         _scale(nominal.t1_s, noise(n)),

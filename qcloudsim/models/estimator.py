@@ -135,8 +135,8 @@ class Estimator:
             pass
         if len(self._regions) >= self.max_entries:
             self._regions.clear()
-        region = self._regions[key] = select_region(calibration, size, free_set)
-        return region
+        found = self._regions[key] = select_region(calibration, size, free_set)
+        return found
 
     def stats(self, calibration: Calibration, region: Region) -> RegionStats:
         """Cached :func:`region_stats`."""
@@ -169,11 +169,13 @@ class Estimator:
                 silently be the analytic one).
         """
         exact = self.mode == "exact"
-        if exact and device is None:
-            raise ValueError("exact fidelity mode needs the device; price jobs through qcloudsim.models.cost.CostModel")
-        key = (profile.key, calibration.version, region, rep_delay_s, device.name) if exact else (
-            profile.key, calibration.version, region, rep_delay_s
-        )
+        key: tuple
+        if exact:
+            if device is None:
+                raise ValueError("exact fidelity mode needs the device; price jobs through qcloudsim.models.cost.CostModel")
+            key = (profile.key, calibration.version, region, rep_delay_s, device.name)
+        else:
+            key = (profile.key, calibration.version, region, rep_delay_s)
         try:
             return self._estimates[key]
         except KeyError:

@@ -69,7 +69,11 @@ def _clean(value: Any) -> Any:
 def write_json(path: Path, data: Any) -> Path:
     """Write ``data`` as indented, key-sorted JSON (NaN as null), atomically."""
     text = json.dumps(_clean(data), indent=2, sort_keys=True, default=_json_default) + "\n"
-    return atomic_write(path, lambda tmp: tmp.write_text(text))
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text)
+
+    return atomic_write(path, write)
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> Path:

@@ -125,9 +125,11 @@ class Results:
             summary, metadata = data["summary"], data["metadata"]
         except (ValueError, KeyError, TypeError):
             raise ResultsError(f"{out / SUMMARY_FILE}: damaged (not the JSON qcloudsim writes)") from None
+        jobs, timeline = table(JOBS_FILE), table(TIMELINE_FILE)
+        assert jobs is not None and timeline is not None  # both listed, checked above
         return cls(
-            jobs=table(JOBS_FILE),
-            timeline=table(TIMELINE_FILE),
+            jobs=jobs,
+            timeline=timeline,
             summary=summary,
             metadata=metadata,
             calibrations=table(CALIBRATIONS_FILE),

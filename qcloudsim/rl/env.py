@@ -93,6 +93,10 @@ class QCloudEnv(gym.Env):
             workload or trace, and the ``rl`` section.
     """
 
+    observation_space: spaces.Dict
+    action_space: spaces.Discrete
+
+
     metadata = {"render_modes": []}
 
     def __init__(self, config: ExperimentConfig | dict | str | Path) -> None:
@@ -156,7 +160,7 @@ class QCloudEnv(gym.Env):
 
     def action_masks(self) -> np.ndarray:
         """Allowed actions: feasible devices, and *wait* unless that could deadlock."""
-        mask = np.zeros(self.action_space.n, bool)
+        mask = np.zeros(int(self.action_space.n), dtype=np.bool_)
         if self._pending is None:
             mask[self.wait_action] = True
             return mask
@@ -198,7 +202,7 @@ class QCloudEnv(gym.Env):
     def _observation(self) -> dict[str, np.ndarray]:
         if self._pending is not None:
             return self._pending[2]
-        return {k: np.zeros(v.shape, v.dtype) for k, v in self.observation_space.spaces.items()}
+        return {k: np.zeros(v.shape or (), v.dtype or np.float32) for k, v in self.observation_space.spaces.items()}
 
     def _info(self, **extra: Any) -> dict[str, Any]:
         info: dict[str, Any] = {"time_s": self._sim.now if self._sim else 0.0, **extra}

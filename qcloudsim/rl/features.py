@@ -30,9 +30,9 @@ class CircuitGCNExtractor(BaseFeaturesExtractor):
 
     def __init__(self, observation_space: spaces.Dict, gcn_hidden: int = 32, features_dim: int = 64) -> None:
         super().__init__(observation_space, features_dim)
-        node_features = observation_space["node_features"].shape[1]
-        device_shape = observation_space["devices"].shape
-        job_features = observation_space["job"].shape[0]
+        node_features = _shape(observation_space, "node_features")[1]
+        device_shape = _shape(observation_space, "devices")
+        job_features = _shape(observation_space, "job")[0]
         self.conv1 = GCNConv(node_features, gcn_hidden)
         self.conv2 = GCNConv(gcn_hidden, gcn_hidden)
         self.head = nn.Sequential(
@@ -60,3 +60,11 @@ class CircuitGCNExtractor(BaseFeaturesExtractor):
             pooled = torch.zeros(batch_size, h.shape[1], device=nodes.device)
         devices = observations["devices"].reshape(batch_size, -1)
         return self.head(torch.cat([pooled, observations["job"], devices], dim=1))
+
+
+def _shape(space: spaces.Dict, key: str) -> tuple[int, ...]:
+    """The shape of a Box entry of the observation space."""
+    shape = space[key].shape
+    if shape is None:
+        raise ValueError(f"observation space entry {key!r} has no shape")
+    return shape

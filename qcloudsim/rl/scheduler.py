@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class DRLScheduler(Scheduler):
             raise ValueError(f"drl: checkpoint {checkpoint} does not exist")
         self.checkpoint = str(path)
         self.deterministic = bool(deterministic)
-        self._model = None
+        self._model: Any = None  # a MaskablePPO, loaded on first use (sb3-contrib is imported lazily)
         self._spec: ObservationSpec | None = None
 
     def _load(self, num_devices: int) -> None:

@@ -207,17 +207,17 @@ class BestFidelityPlacement(Placement):
         best = None
         best_fidelity = -1.0
         for device in candidates:
-            quote = snapshot.estimate(job, device)
-            if quote is None:
+            offer = snapshot.estimate(job, device)
+            if offer is None:
                 continue
-            if device.next_down_s != math.inf and not snapshot.finishes_before_downtime(job, device, quote):
+            if device.next_down_s != math.inf and not snapshot.finishes_before_downtime(job, device, offer):
                 continue
-            if best is None or quote.estimate.fidelity > best_fidelity:
-                best, best_fidelity = (device, quote), quote.estimate.fidelity
+            if best is None or offer.estimate.fidelity > best_fidelity:
+                best, best_fidelity = (device, offer), offer.estimate.fidelity
         if best is None:
             return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
-        device, quote = best
-        return Assignment(job, device.name, quote.qubits, quote=quote)
+        chosen, quote = best
+        return Assignment(job, chosen.name, quote.qubits, quote=quote)
 
 
 class PolicyScheduler(Scheduler):
@@ -288,8 +288,8 @@ class PolicyScheduler(Scheduler):
                 if isinstance(decision, Assignment):
                     snapshot.claim(decision)
                     decisions.append(decision)
-                    for hook in self._assign_hooks:
-                        hook(decision, snapshot)
+                    for on_assign in self._assign_hooks:
+                        on_assign(decision, snapshot)
                     continue
                 if decision is INFEASIBLE or (self.backfill and snapshot.has_capacity()):
                     continue

@@ -211,7 +211,9 @@ class FairShareOrder(QueueOrder):
                 ),
             )
             cursor = projects[project]
-            yield cursor.job
+            job = cursor.job
+            assert job is not None  # a cursor stays in ``projects`` only while it points at a live job
+            yield job
             if not cursor.advance():
                 del projects[project]
                 if not projects:

@@ -189,5 +189,7 @@ class WeightedScheduler(_FifoPlacementScheduler):
         super().__init__(WeightedPlacement(fidelity_weight), backfill, multiprogramming)
 
     def describe(self) -> dict:
-        return {**super().describe(), "fidelity_weight": self.placement.fidelity_weight}
+        placement = self.placement
+        assert isinstance(placement, WeightedPlacement)
+        return {**super().describe(), "fidelity_weight": placement.fidelity_weight}
 

@@ -285,12 +285,13 @@ class QSRAScheduler(PolicyScheduler):
             if isinstance(value, bool) or not isinstance(value, int | float) or not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"qsra: {name} must be a finite number >= 0, got {value!r}")
         self.spread = SpreadPlacement(adjacency_penalty, degree_penalty, merge_tolerance)
-        super().__init__(QuantumHRRNOrder(qubit_weight), self.spread, backfill=backfill, exclusive=False)
+        self.hrrn = QuantumHRRNOrder(qubit_weight)
+        super().__init__(self.hrrn, self.spread, backfill=backfill, exclusive=False)
 
     def describe(self) -> dict:
         return {
             **super().describe(),
-            "qubit_weight": self.order_policy.qubit_weight,
+            "qubit_weight": self.hrrn.qubit_weight,
             "adjacency_penalty": self.spread.adjacency_penalty,
             "degree_penalty": self.spread.degree_penalty,
             "merge_tolerance": self.spread.merge_tolerance,

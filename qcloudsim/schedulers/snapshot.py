@@ -10,7 +10,7 @@ Gymnasium environment, so a scheduler runs unchanged in all three.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -125,7 +125,7 @@ class Snapshot:
         devices: Sequence[DeviceView],
         cost: CostModel | Estimator,
         exclusive: bool = True,
-        by_name: dict[str, DeviceView] | None = None,
+        by_name: Mapping[str, DeviceView] | None = None,
         queues: Any = None,
         fleet: tuple | None = None,
         idle: set[int] | frozenset[int] | None = None,
@@ -164,7 +164,7 @@ class Snapshot:
         """The QPU called ``name``."""
         return self._by_name[name]
 
-    def names(self) -> dict[str, DeviceView]:
+    def names(self) -> Mapping[str, DeviceView]:
         """Devices by name (a read-only mapping by convention)."""
         return self._by_name
 

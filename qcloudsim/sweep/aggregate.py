@@ -75,16 +75,16 @@ def _column(path: str) -> str:
     return path.replace(".", "_")
 
 
-def display_value(value: object) -> object:
+def display_value(value: object) -> str | int | float | bool | None:
     """A swept value as a table cell: a mapping with ``label`` or ``name`` shows that."""
     if isinstance(value, dict):
         for key in ("label", "name"):
             if isinstance(value.get(key), str):
                 return value[key]
         return str(value)
-    if isinstance(value, list):
-        return str(value)
-    return value
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
 
 
 def run_table(specs: list[RunSpec], runs_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -135,7 +135,7 @@ def fit_columns(frame: pd.DataFrame, keep: int, width: int, padding: int = 3) ->
 
     columns = list(frame.columns)
     used = sum(need(c) for c in columns[:keep])
-    shown, dropped = columns[:keep], []
+    shown, dropped = columns[:keep], list[str]()
     for column in columns[keep:]:
         if not dropped and used + need(column) <= width:
             shown.append(column)

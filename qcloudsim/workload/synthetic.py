@@ -119,7 +119,7 @@ def poisson_jobs(
             slack = timing.uniform(deadline_slack_s[0], deadline_slack_s[1], size=n)
             has_deadline = timing.random(size=n) < deadline_fraction
         else:
-            slack = has_deadline = None
+            slack = has_deadline = None  # type: ignore[assignment]  # no deadlines drawn
         for i in range(n):
             now += float(gaps[i])
             entry_index = int(kinds[i])
