@@ -57,6 +57,102 @@ def completion_cdf_by(ax: Axes, jobs: pd.DataFrame, by: str) -> None:
     ax.legend(fontsize="small")
 
 
+DOWN_COLORS = {"calibrating": "tab:orange", "down": "tab:red"}
+"""Shading of a device's calibration and downtime (maintenance, outage) spans."""
+
+RUN_COLORS = {"completed": "tab:blue", "interrupted": "tab:gray"}
+"""Bar colour of a job run by its outcome (any other outcome: black)."""
+
+
+def device_gantt(
+    ax: Axes, attempts: pd.DataFrame, timeline: pd.DataFrame, window: tuple[float, float] | None = None,
+    max_runs: int = 3000,
+) -> tuple[float, float]:
+    """Per-device timeline: every job run as a bar, calibration and downtime as shaded spans.
+
+    Runs that overlap on a device (multi-programming) are drawn in separate
+    lanes of the device's row (first free lane, in start order).
+
+    Args:
+        ax: Where to draw.
+        attempts: ``attempts.parquet`` (one row per run of a job on a QPU).
+        timeline: ``timeline.parquet`` (device states over time).
+        window: ``(start_s, end_s)`` to show; default: the whole run, or
+            the span of the first ``max_runs`` runs when there are more.
+        max_runs: Most runs drawn by default (a readable figure).
+
+    Returns:
+        The time window drawn (s).
+    """
+    devices = list(dict.fromkeys(timeline["device"])) if not timeline.empty else sorted(set(attempts["device"]))
+    runs = attempts.sort_values(["start_s", "job_id"], kind="stable")
+    if window is None:
+        end = float(timeline["end_s"].max()) if not timeline.empty else float(runs["end_s"].max())
+        if len(runs) > max_runs:
+            end = float(runs["end_s"].iloc[:max_runs].max())
+        window = (0.0, end)
+    lo, hi = window
+    runs = runs[(runs["end_s"] > lo) & (runs["start_s"] < hi)]
+    spans = timeline[timeline["state"].isin(list(DOWN_COLORS)) & (timeline["end_s"] > lo) & (timeline["start_s"] < hi)]
+    for row, device in enumerate(devices):
+        for state, color in DOWN_COLORS.items():
+            mine = spans[(spans["device"] == device) & (spans["state"] == state)]
+            if len(mine):
+                ax.broken_barh(list(zip(mine["start_s"], mine["end_s"] - mine["start_s"], strict=True)),
+                               (row - 0.45, 0.9), facecolors=color, alpha=0.3, linewidth=0)
+        _draw_lanes(ax, runs[runs["device"] == device], row)
+    ax.set_yticks(range(len(devices)), devices)
+    ax.set_ylim(len(devices) - 0.5, -0.5)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("time (s)")
+    ax.set_title("Device timeline: job runs, calibration (orange), downtime (red)")
+    return window
+
+
+def _draw_lanes(ax: Axes, runs: pd.DataFrame, row: int) -> None:
+    """Bars of one device's runs, overlapping runs in separate lanes."""
+    lane_ends: list[float] = []
+    lanes: list[int] = []
+    for start, end in zip(runs["start_s"], runs["end_s"], strict=True):
+        lane = next((i for i, free_at in enumerate(lane_ends) if free_at <= start), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(end)
+        else:
+            lane_ends[lane] = end
+        lanes.append(lane)
+    if not lanes:
+        return
+    height = 0.8 / (max(lanes) + 1)
+    outcome = runs["outcome"].astype(str).to_numpy()
+    for lane in sorted(set(lanes)):
+        in_lane = np.asarray(lanes) == lane
+        for kind in sorted(set(outcome[in_lane])):
+            chosen = runs[in_lane & (outcome == kind)]
+            ax.broken_barh(list(zip(chosen["start_s"], chosen["end_s"] - chosen["start_s"], strict=True)),
+                           (row - 0.4 + lane * height, height * 0.9), facecolors=RUN_COLORS.get(kind, "black"),
+                           edgecolors="white", linewidth=0.4)
+
+
+def completion_cdf_panels(fig: Figure, jobs: pd.DataFrame, panel: str, hue: str | None) -> None:
+    """One completion-time CDF panel per value of ``panel`` (e.g. the load), one line per ``hue``.
+
+    Distributions at different loads differ by orders of magnitude; pooled
+    into one CDF they hide each other, so each load gets its own panel.
+    """
+    values = sorted(jobs[panel].dropna().unique())
+    axes = np.atleast_1d(fig.subplots(1, len(values), sharey=True))
+    for ax, value in zip(axes, values, strict=True):
+        at = jobs[jobs[panel] == value]
+        if hue:
+            for level, group in at.groupby(hue, sort=False):
+                completion_cdf(ax, group, label=str(level))
+            ax.legend(fontsize="x-small")
+        else:
+            completion_cdf(ax, at)
+        ax.set_title(f"{panel} = {value:g}" if isinstance(value, (int, float)) else f"{panel} = {value}",
+                     fontsize="small")
+
+
 def utilization_over_time(ax: Axes, timeline: pd.DataFrame, bins: int = 100) -> None:
     """Busy-qubit fraction of each device over time, averaged in ``bins`` windows."""
     if timeline.empty:
@@ -184,11 +280,16 @@ def plot_results(folder: str | Path, out: str | Path | None = None) -> list[Path
                     fig, ax = _figure((6, 4))
                     metric_vs_load(ax, summary, numeric[0], metric, hue)
                     written.append(_save(fig, out_dir / f"{metric}_vs_{numeric[0]}.png"))
-        fig, ax = _figure((6, 4))
-        if hue:
-            completion_cdf_by(ax, jobs, hue)
+        if numeric:
+            panels = int(jobs[numeric[0]].nunique())
+            fig = Figure(figsize=(min(4.0 * panels, 16.0), 3.8), layout="constrained")
+            completion_cdf_panels(fig, jobs, numeric[0], hue)
         else:
-            completion_cdf(ax, jobs)
+            fig, ax = _figure((6, 4))
+            if hue:
+                completion_cdf_by(ax, jobs, hue)
+            else:
+                completion_cdf(ax, jobs)
         written.append(_save(fig, out_dir / "completion_cdf.png"))
         fig, ax = _figure((6, 4))
         fidelity_vs_wait(ax, jobs, hue)
@@ -208,4 +309,9 @@ def plot_results(folder: str | Path, out: str | Path | None = None) -> list[Path
     fig, ax = _figure((6, 4))
     share_vs_allocation(ax, results.jobs, _allocations(results.metadata))
     written.append(_save(fig, out_dir / "share_vs_allocation.png"))
+    if results.attempts is not None:
+        rows = results.timeline["device"].nunique()
+        fig, ax = _figure((10, 1.0 + 0.45 * rows))
+        device_gantt(ax, results.attempts, results.timeline)
+        written.append(_save(fig, out_dir / "gantt.png"))
     return written
