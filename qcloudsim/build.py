@@ -9,9 +9,11 @@ scheduler and queue topology, hybrid programs, cutting and the horizon.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.config.schema import (
@@ -43,6 +45,9 @@ from qcloudsim.schedulers.base import Scheduler
 from qcloudsim.seeding import SeedStreams
 from qcloudsim.workload.job import Job
 from qcloudsim.workload.synthetic import MixEntry, UserSpec, poisson_jobs
+
+if TYPE_CHECKING:
+    from qcloudsim.traces.table import SkipReport
 
 
 def _dynamics(entry: CatalogDevice | CustomDevice, device: Device) -> DeviceDynamics:
@@ -105,6 +110,7 @@ def _profile_source(entry: MixEntryConfig):
         profile = profile_from_qasm(entry.qasm)
         return (profile.num_qubits,), (lambda _size, p=profile: p)
     low, high = entry.size_range()
+    assert entry.family is not None  # a mix entry is a QASM file or a family
     return tuple(range(low, high + 1)), partial(_family, entry.family)
 
 
@@ -150,10 +156,21 @@ def open_trace(trace: TraceConfig):
 
 
 def _trace_workload(trace: TraceConfig, streams: SeedStreams) -> WorkloadSource:
+    """The replayed jobs of a trace, and the accounting of its rows for the summary.
+
+    Every row read is a job, a skipped row (by reason, reader and replay stage
+    together) or a filtered row (window, users, thinning), and copies come on
+    top: ``trace_rows_read + trace_copies_added == jobs + trace_rows_skipped +
+    trace_rows_filtered`` where jobs are the run's submitted jobs plus those
+    arriving after the horizon (``docs/traces.md``). One
+    :class:`~qcloudsim.traces.table.TraceSkipWarning` sums up the skips of
+    both stages when the stream ends.
+    """
     from qcloudsim.traces.replay import ReplayOptions, jobs_from_table
     from qcloudsim.traces.table import SkipReport
 
     reader = open_trace(trace)
+    reader.warn_skips = False  # warned once below, with the replay stage's skips
     options = ReplayOptions(
         start_s=trace.start_s, end_s=trace.end_s, time_scale=trace.time_scale, load_scale=trace.load_scale,
         jitter_s=trace.jitter_s, users=frozenset(trace.users) if trace.users else None,
@@ -162,19 +179,40 @@ def _trace_workload(trace: TraceConfig, streams: SeedStreams) -> WorkloadSource:
     )
     replay_report = SkipReport(path=str(trace.path))
     jobs = jobs_from_table(reader, options, streams, report=replay_report, path=str(trace.path))
+    warned = False
+
+    def warn_once() -> None:
+        nonlocal warned
+        if not warned:
+            warned = True
+            _warn_skips(reader.report.merge(replay_report))
+
+    def stream() -> Iterator[Job]:
+        yield from jobs
+        warn_once()
 
     def report() -> dict:
-        skipped = dict(reader.report.counts)
-        for reason, count in replay_report.counts.items():
-            skipped[reason] = skipped.get(reason, 0) + count
+        warn_once()
+        merged = reader.report.merge(replay_report)
         return {
-            "trace_rows_read": reader.report.rows,
-            "trace_rows_skipped": sum(skipped.values()),
-            "trace_skipped_by_reason": skipped,
-            "trace_skip_examples": (reader.report.examples + replay_report.examples)[:10],
+            "trace_rows_read": merged.rows,
+            "trace_rows_skipped": merged.skipped,
+            "trace_skipped_by_reason": dict(merged.counts),
+            "trace_rows_filtered": sum(merged.filtered.values()),
+            "trace_filtered_by_reason": dict(merged.filtered),
+            "trace_copies_added": merged.copies_added,
+            "trace_skip_examples": merged.examples,
         }
 
-    return WorkloadSource(jobs, report)
+    return WorkloadSource(stream(), report)
+
+
+def _warn_skips(report: SkipReport) -> None:
+    """One :class:`~qcloudsim.traces.table.TraceSkipWarning` for a trace's skipped rows, if any."""
+    from qcloudsim.traces.table import TraceSkipWarning
+
+    if report.skipped:
+        warnings.warn(report.summary(), TraceSkipWarning, stacklevel=3)
 
 
 def _synthetic_jobs(workload: WorkloadConfig, streams: SeedStreams) -> Iterator[Job]:
@@ -306,7 +344,7 @@ def build_simulation(
         dynamics=dynamics,
         streams=streams,
         programs=programs,
-        classical=dict(config.hybrid.classical) if config.hybrid else None,
+        classical={str(kind): nodes for kind, nodes in config.hybrid.classical.items()} if config.hybrid else None,
         cutting=CuttingPolicy(**config.cutting.model_dump()),
         cost=CostModel(build_estimator(config)),
         queues=config.scheduler.topology(config.workload),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import yaml
@@ -68,7 +70,7 @@ def _root(
     """Discrete-event simulator of quantum cloud scheduling."""
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print a user-facing error (no traceback) and exit with ``code``."""
     errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -174,7 +176,8 @@ def run(
     _check_target(target)
     with _on_interrupt("nothing was written (a run's folder is written only when the run completes)"):
         try:
-            results = run_experiment(cfg, seed=seed, progress=not quiet)
+            with _skip_warnings_to_stderr():
+                results = run_experiment(cfg, seed=seed, progress=not quiet)
         except SchedulingError as exc:
             fail(f"scheduler {cfg.scheduler.name!r} made an invalid decision: {exc}", code=1)
         except (ValueError, FileNotFoundError) as exc:
@@ -241,6 +244,67 @@ def _find_user_modules(config: Path) -> None:
     for folder in (str(Path.cwd()), str(config.resolve().parent)):
         if folder not in sys.path:
             sys.path.insert(0, folder)
+
+
+@contextmanager
+def _skip_warnings_to_stderr() -> Iterator[None]:
+    """Print each trace-skip warning raised inside as ``warning: ...`` on stderr, even with ``-q``.
+
+    ``-q`` limits stdout to the results folder; skipped trace rows are always
+    reported. Other warnings are passed on unchanged.
+    """
+    from qcloudsim.traces.table import TraceSkipWarning
+
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TraceSkipWarning)
+            yield
+    finally:
+        for w in caught:
+            if issubclass(w.category, TraceSkipWarning):
+                errors.print(f"[bold yellow]warning:[/] {escape(str(w.message))}", highlight=False, soft_wrap=True)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+_REPLAY_OPTIONS: dict[tuple[str, ...], str] = {
+    ("workload", "trace", "path"): "TRACE",
+    ("workload", "trace", "format"): "--format",
+    ("workload", "trace", "runtime"): "--runtime",
+    ("workload", "trace", "time_scale"): "--time-scale",
+    ("workload", "trace", "load_scale"): "--load-scale",
+    ("workload", "trace", "start_s"): "--start",
+    ("workload", "trace", "end_s"): "--end",
+    ("workload", "trace", "users"): "--user",
+    ("workload", "trace", "device_map"): "--map-device",
+    ("workload", "trace", "on_error"): "--on-error",
+    ("workload", "trace"): "TRACE",
+    ("fleet",): "--fleet",
+    ("seed",): "--seed",
+    ("scheduler", "name"): "--scheduler",
+    ("scheduler", "params"): "--param",
+    ("scheduler", "backfill"): "--backfill",
+    ("scheduler", "order"): "--order",
+    ("scheduler", "placement"): "--placement",
+    ("scheduler", "multiplexing"): "--multiplexing",
+    ("scheduler", "queues"): "--queues",
+    ("scheduler",): "--scheduler",
+}
+"""Config field of ``qcloudsim replay`` -> the option that sets it (longest prefix wins)."""
+
+_REPLAY_FIELD_WORDS = re.compile(
+    r"(?<![\w.-])(?:workload\.trace\.)?(time_scale|load_scale|start_s|end_s|device_map|on_error|users)(?!\w)"
+)
+
+
+def _replay_problem(loc: tuple, message: str) -> str:
+    """A config validation problem of ``qcloudsim replay`` in terms of its options."""
+    path = tuple(str(p) for p in loc)
+    option = next((_REPLAY_OPTIONS[path[:n]] for n in range(len(path), 0, -1) if path[:n] in _REPLAY_OPTIONS), None)
+    message = message.removeprefix("Value error, ")
+    message = _REPLAY_FIELD_WORDS.sub(lambda m: _REPLAY_OPTIONS[("workload", "trace", m[1])], message)
+    return f"{option}: {message}" if option and option != "TRACE" else message
 
 
 @contextmanager
@@ -347,9 +411,9 @@ def replay(
         except yaml.YAMLError:
             fail(f"--param {key}: {value!r} is not a YAML value")
     scheduler_data: dict = {"name": scheduler, "params": params, "queues": queues}
-    for key, value in (("backfill", backfill), ("order", order), ("placement", placement), ("multiplexing", multiplexing)):
-        if value is not None:
-            scheduler_data[key] = value
+    for level, chosen in (("backfill", backfill), ("order", order), ("placement", placement), ("multiplexing", multiplexing)):
+        if chosen is not None:
+            scheduler_data[level] = chosen
     name = "replay_" + "".join(c if c.isalnum() or c in "-_." else "_" for c in trace.name.split(".")[0])
     data = {
         "name": name,
@@ -365,13 +429,13 @@ def replay(
     try:
         cfg = ExperimentConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in clean_loc(tuple(e['loc'])))}: {e['msg']}" for e in exc.errors(include_url=False)]
-        fail("; ".join(problems).replace("workload.trace.", "--").replace("scheduler.", "--").replace("Value error, ", ""))
+        fail("; ".join(_replay_problem(tuple(clean_loc(tuple(e["loc"]))), e["msg"]) for e in exc.errors(include_url=False)))
     target = out or Path("results") / name
     _check_target(target)
     with _on_interrupt("nothing was written (a run's folder is written only when the run completes)"):
         try:
-            results = run_experiment(cfg, progress=not quiet)
+            with _skip_warnings_to_stderr():
+                results = run_experiment(cfg, progress=not quiet)
         except (TraceError, ValueError, FileNotFoundError) as exc:
             fail(str(exc))
         _write(results, target, plot=_summary_plot())
@@ -457,7 +521,7 @@ def compare(
     if factor is None:
         fail(f"{results}: the sweep varies no scheduler; name the swept column with --factor (one of: {', '.join(swept)})")
     levels = list(dict.fromkeys(sweep.runs[factor])) if factor in sweep.runs else []
-    chosen = levels[0] if baseline is None and levels else next((v for v in levels if str(v) == baseline), baseline)
+    chosen: object = levels[0] if baseline is None and levels else next((v for v in levels if str(v) == baseline), baseline)
     try:
         table = paired_comparison(sweep.runs, factor, chosen, swept)
     except ValueError as exc:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcloudsim.circuits.profile import CircuitProfile
+from qcloudsim.limits import MAX_QUBITS
 
 if TYPE_CHECKING:
     from qiskit.circuit import QuantumCircuit
@@ -98,6 +99,7 @@ def load_qasm(path: str | os.PathLike[str]) -> QuantumCircuit:
     file = Path(path)
     text = _read_text(file)
     major = qasm_version(text, file)
+    check_register_sizes(text, file)
     try:
         if major == 2:
             return _load_qasm2(file)
@@ -135,6 +137,31 @@ def qasm_version(text: str, path: str | os.PathLike[str] = "<string>") -> int:
             path, f"unsupported OpenQASM version {version!r} (supported: 2.x, 3.x)", line
         )
     return major
+
+
+_REGISTER = re.compile(r"\b(?:qreg\s+\w+\s*\[\s*(\d+)\s*\]|qubit\s*\[\s*(\d+)\s*\])")
+"""A quantum register declaration and its size: ``qreg q[5];`` (OpenQASM 2) or ``qubit[5] q;`` (3)."""
+
+
+def check_register_sizes(text: str, path: str | os.PathLike[str] = "<string>") -> None:
+    """Refuse a program whose quantum registers hold more than :data:`~qcloudsim.limits.MAX_QUBITS` qubits.
+
+    Checked on the source before parsing: a parser would try to build the
+    huge register (and hang or run out of memory).
+
+    Raises:
+        CircuitFileError: Naming the line where the total passes the bound.
+    """
+    stripped = _COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    total = 0
+    for match in _REGISTER.finditer(stripped):
+        total += int(match.group(1) or match.group(2))
+        if total > MAX_QUBITS:
+            line = stripped[: match.start()].count("\n") + 1
+            raise CircuitFileError(
+                path, f"quantum registers declare {total:,} qubits, more than the largest circuit "
+                f"qcloudsim simulates ({MAX_QUBITS:,}; qcloudsim.limits.MAX_QUBITS)", line,
+            )
 
 
 def _read_text(file: Path) -> str:

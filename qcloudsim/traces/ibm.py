@@ -52,6 +52,9 @@ from qcloudsim.traces.table import (
     TraceError,
     TraceReader,
     _is_parquet,
+    bad_lines_mode,
+    parsed_chunks,
+    sniff_delimiter,
 )
 
 DEFAULT_MAPPING: dict[str, str] = {
@@ -92,6 +95,7 @@ class IbmReader(TraceReader):
         self.parquet = parquet
         if not self.path.exists():
             raise TraceError(self.path, "file does not exist")
+        self.sep = "," if parquet else sniff_delimiter(self.path)
         self.source_columns = self._header()
         self.mapping = self._mapping(mapping or {})
         self.units = self._units(units or {})
@@ -101,12 +105,18 @@ class IbmReader(TraceReader):
             if self.parquet:
                 import pyarrow.parquet as pq
 
-                return list(pq.ParquetFile(self.path).schema_arrow.names)
-            return [str(c).strip() for c in pd.read_csv(self.path, nrows=0).columns]
+                names = list(pq.ParquetFile(self.path).schema_arrow.names)
+            else:
+                names = [str(c).strip() for c in pd.read_csv(self.path, nrows=0, sep=self.sep).columns]
         except pd.errors.EmptyDataError as exc:
             raise TraceError(self.path, "empty trace: no header and no rows") from exc
         except Exception as exc:  # noqa: BLE001 - any reader failure is a file problem
             raise TraceError(self.path, f"cannot read the export's header ({exc})") from exc
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise TraceError(self.path, f"the header names columns more than once: {', '.join(map(repr, twice))}",
+                             position="line 1", reason="bad_record")
+        return names
 
     def _mapping(self, overrides: Mapping[str, str | None]) -> dict[str, str]:
         for name in overrides:
@@ -154,22 +164,34 @@ class IbmReader(TraceReader):
             units[name] = unit
         return {name: TIME_UNITS[unit] for name, unit in units.items()}
 
-    def _read_all(self) -> pd.DataFrame:
+    def _read_all(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """The mapped columns of the whole export and each row's line (CSV) or row (Parquet).
+
+        CSV records with too many fields are reported like in the canonical
+        reader (:func:`~qcloudsim.traces.table.parsed_chunks`).
+        """
         columns = sorted(set(self.mapping.values()))
+        if self.parquet:
+            try:
+                frame = pd.read_parquet(self.path, columns=columns)
+            except (EOFError, OSError, ValueError) as exc:
+                raise TraceError(self.path, f"cannot read the export ({exc})") from exc
+            return frame, np.arange(len(frame))
         try:
-            if self.parquet:
-                return pd.read_parquet(self.path, columns=columns)
-            frame = pd.read_csv(self.path, dtype=str, keep_default_na=False, na_values=[""],
-                                skipinitialspace=True)
+            reader = pd.read_csv(self.path, dtype=str, keep_default_na=False, na_values=[""],
+                                 skipinitialspace=True, sep=self.sep, index_col=False,
+                                 chunksize=self.chunksize, on_bad_lines=bad_lines_mode(self.validator))
         except (EOFError, OSError, pd.errors.ParserError, ValueError) as exc:
             raise TraceError(self.path, f"cannot read the export ({exc})") from exc
+        parts = list(parsed_chunks(reader, self.validator, first_line=2))
+        frame = pd.concat([f for f, _ in parts], ignore_index=True) if parts else pd.DataFrame()
         frame.columns = [str(c).strip() for c in frame.columns]
-        return frame[columns]
+        lines = np.concatenate([p for _, p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        return frame.reindex(columns=columns), lines
 
     def raw_chunks(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-        source = self._read_all()
+        source, positions = self._read_all()
         n = len(source)
-        positions = np.arange(n) if self.parquet else np.arange(2, n + 2)
         out = pd.DataFrame(index=range(n))
         for name, column in self.mapping.items():
             if name != "submit_s":

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 
 from qcloudsim.circuits.profile import CircuitProfile
@@ -118,14 +119,23 @@ def resolve_circuit(reference: str) -> CircuitProfile:
     resolved against the trace file by the reader).
 
     Raises:
-        ValueError: Unknown family size, or
-            :class:`~qcloudsim.circuits.qasm.CircuitFileError` for a bad file.
+        ValueError: Unknown family (a ``family_N`` reference that is no
+            file either: the message names the known families), family size
+            out of range, or :class:`~qcloudsim.circuits.qasm.CircuitFileError`
+            for a bad file.
     """
     from qcloudsim.circuits.families import FAMILIES, family_profile
 
     match = _FAMILY_REF.match(reference)
     if match and match["family"] in FAMILIES:
+        if len(match["n"]) > 9 or len(match["seed"] or "") > 18:
+            raise ValueError(f"{reference!r}: size or seed out of range")
         return family_profile(match["family"], int(match["n"]), int(match["seed"] or 0))
+    if match and not os.path.exists(reference):
+        raise ValueError(
+            f"unknown circuit family {match['family']!r} (in {reference!r}); known families: "
+            f"{', '.join(FAMILIES)}"
+        )
     from qcloudsim.circuits.qasm import profile_from_qasm
 
     return profile_from_qasm(reference)

@@ -28,6 +28,15 @@ one chunk plus the profile caches, never the whole trace. Per row, in order:
    counted with ``on_error="skip"``).
 
 Job ids are the trace's ``job_id`` (unique by validation).
+
+**Accounting.** Every row that reaches the replay is counted once in the
+:class:`~qcloudsim.traces.table.SkipReport` passed as ``report``: filtered
+out by the options (``report.filtered`` by :data:`FILTER_REASONS`: window,
+user, thinning), skipped as an error (``report.counts``: a circuit that
+cannot be profiled, a missing recorded run time, an arrival after
+:data:`~qcloudsim.limits.MAX_TIME_S` once scaled, an id too large for
+copies), or yielded as a job; ``report.copies_added`` counts the copies
+yielded besides. So ``rows = filtered + skipped + jobs - copies_added``.
 """
 
 from __future__ import annotations
@@ -43,13 +52,22 @@ import numpy as np
 import pandas as pd
 
 from qcloudsim.circuits.profile import CircuitProfile
+from qcloudsim.limits import MAX_TIME_S
 from qcloudsim.seeding import SeedStreams
 from qcloudsim.traces.profiles import resolve_circuit, synthesize_profile
-from qcloudsim.traces.table import REASONS, SkipReport, TraceError, TraceSkipWarning
+from qcloudsim.traces.table import REASONS, SkipReport, TraceError, TraceSkipWarning, plain
 from qcloudsim.workload.job import ROOT, Job, Lineage, RecordedOutcome, Submission
 
 COPY_ID_BASE = 10**12
 """Id offset of load-scale copies: copy ``k`` of job ``j`` has id ``k * COPY_ID_BASE + j``."""
+
+FILTER_REASONS = {
+    "before_window": "submit time before the window's start_s",
+    "after_window": "submit time at or after the window's end_s",
+    "user": "user not among the replayed users",
+    "thinned": "dropped by load_scale < 1 (Bernoulli thinning)",
+}
+"""Why the replay options removed a row (not an error: counted in ``SkipReport.filtered``)."""
 
 
 @dataclass(frozen=True)
@@ -116,9 +134,10 @@ def jobs_from_table(
         chunks: Canonical chunks in submit order (e.g. ``read_table(path)``).
         options: Replay options (default: replay as recorded).
         streams: Seeded streams (needed when ``load_scale != 1``).
-        report: Counts rows skipped here (``options.on_error="skip"``); use a
-            report of its own, not the reader's (``rows`` counts rows seen here).
-            Without one, a :class:`TraceSkipWarning` reports skipped rows.
+        report: Counts rows skipped here (``options.on_error="skip"``), rows
+            filtered out and copies added (module doc); use a report of its
+            own, not the reader's (``rows`` counts rows seen here). Without
+            one, a :class:`TraceSkipWarning` reports skipped rows.
         path: Trace name used in error messages.
 
     Yields:
@@ -138,12 +157,13 @@ def jobs_from_table(
     builder = _JobBuilder(options, report, path)
     pending: list[tuple[float, int, Job]] = []
     for chunk in chunks:
-        frame = _filter(chunk, options)
+        frame = _filter(chunk, options, report)
         report.rows += len(chunk)
         if not len(frame):
             continue
         copies = _copies(len(frame), options.load_scale, load_rng)
-        for job, extra in zip(builder.jobs(frame, copies > 0), copies, strict=True):
+        _count(report.filtered, "thinned", int((copies == 0).sum()))
+        for job, extra in zip(builder.jobs(frame, copies), copies, strict=True):
             if job is None:
                 continue
             while pending and pending[0][0] <= job.arrival_s:
@@ -153,25 +173,38 @@ def jobs_from_table(
                 delay = float(jitter_rng.random()) * options.jitter_s  # type: ignore[union-attr]
                 copy = builder.copy(job, k, delay)
                 heapq.heappush(pending, (copy.arrival_s, copy.id, copy))
+                report.copies_added += 1
     while pending:
         yield heapq.heappop(pending)[2]
     if own_report and report.skipped:
         warnings.warn(report.summary(), TraceSkipWarning, stacklevel=2)
 
 
-def _filter(chunk: pd.DataFrame, options: ReplayOptions) -> pd.DataFrame:
+def _filter(chunk: pd.DataFrame, options: ReplayOptions, report: SkipReport) -> pd.DataFrame:
+    """The rows kept by the window and the user filter; the others counted in ``report.filtered``."""
     mask = np.ones(len(chunk), dtype=bool)
     submit = chunk["submit_s"].to_numpy(dtype=float)
     if options.start_s is not None:
-        mask &= submit >= options.start_s
+        before = submit < options.start_s
+        _count(report.filtered, "before_window", int(before.sum()))
+        mask &= ~before
     if options.end_s is not None:
-        mask &= submit < options.end_s
+        after = mask & (submit >= options.end_s)
+        _count(report.filtered, "after_window", int(after.sum()))
+        mask &= ~after
     if options.users is not None:
         if "user" in chunk.columns:
-            mask &= chunk["user"].isin(options.users).to_numpy()
+            other = mask & ~chunk["user"].fillna("user0").isin(options.users).to_numpy(dtype=bool)
         else:
-            mask &= "user0" in options.users
+            other = mask & ("user0" not in options.users)
+        _count(report.filtered, "user", int(other.sum()))
+        mask &= ~other
     return chunk if mask.all() else chunk[mask]
+
+
+def _count(counts: dict[str, int], reason: str, n: int) -> None:
+    if n > 0:
+        counts[reason] = counts.get(reason, 0) + n
 
 
 def _copies(n: int, load_scale: float, rng: np.random.Generator | None) -> np.ndarray:
@@ -195,7 +228,7 @@ class _JobBuilder:
         self.origin = options.start_s or 0.0
         self.profiles: dict[object, CircuitProfile | None] = {}
 
-    def _skip(self, reason: str, job_id: int, column: str, detail: str) -> None:
+    def _skip(self, reason: str, job_id: int, column: str | None, detail: str) -> None:
         message = f"{REASONS.get(reason, reason)} ({detail})"
         if self.options.on_error == "raise":
             raise TraceError(self.path, message, position=f"job {job_id}", column=column, reason=reason)
@@ -220,8 +253,13 @@ class _JobBuilder:
             self.profiles[key] = profile
         return profile
 
-    def jobs(self, frame: pd.DataFrame, wanted: np.ndarray) -> Iterator[Job | None]:
-        """One job (or ``None`` when dropped) per row of ``frame``."""
+    def jobs(self, frame: pd.DataFrame, copies: np.ndarray) -> Iterator[Job | None]:
+        """One job (or ``None`` when dropped) per row of ``frame``.
+
+        Args:
+            frame: Filtered canonical rows.
+            copies: Jobs wanted per row including the original (0: thinned out).
+        """
         o = self.options
         n = len(frame)
         cols = frame.columns
@@ -243,7 +281,8 @@ class _JobBuilder:
         rs = _strs(frame, "recorded_status", "", n)
         device_map = o.device_map
         recorded_runtime = o.runtime == "recorded"
-        wanted_l = wanted.tolist()
+        wanted_l = copies.tolist()
+        copying = o.load_scale > 1  # ids at or above COPY_ID_BASE would collide with copies' ids
         profiles = self.profiles
         nan = math.nan
         for i in range(n):
@@ -251,6 +290,10 @@ class _JobBuilder:
                 yield None
                 continue
             job_id = ids[i]
+            if arrival[i] > MAX_TIME_S or (copying and job_id >= COPY_ID_BASE):
+                self._unreplayable(job_id, arrival[i])
+                yield None
+                continue
             key = keys[i]
             profile = profiles.get(key) if key in profiles else self.profile(key, job_id)
             if profile is None:
@@ -272,21 +315,34 @@ class _JobBuilder:
                     device=device, status=rs[i],
                 )
             program_id, step = program[i], iteration[i]
-            yield Job(
-                Submission(
-                    id=job_id, arrival_s=arrival[i], profile=profile, shots=shots[i], circuits=circuits[i],
-                    user=users[i], group=groups[i], priority=priority[i], deadline_s=deadline[i],
-                    service_s=service, pinned_device=device_map.get(device) if device else None,
-                    recorded=recorded,
-                ),
-                ROOT if program_id is None and step is None else Lineage(program_id=program_id, iteration=step),
-            )
+            try:
+                job = Job(
+                    Submission(
+                        id=job_id, arrival_s=arrival[i], profile=profile, shots=shots[i], circuits=circuits[i],
+                        user=users[i], group=groups[i], priority=priority[i], deadline_s=deadline[i],
+                        service_s=service, pinned_device=device_map.get(device) if device else None,
+                        recorded=recorded,
+                    ),
+                    ROOT if program_id is None and step is None else Lineage(program_id=program_id, iteration=step),
+                )
+            except ValueError as exc:  # a value the validator let through but a job refuses
+                self._skip("bad_record", job_id, None, str(exc))
+                job = None
+            yield job
+
+    def _unreplayable(self, job_id: int, arrival_s: float) -> None:
+        """Report a row whose scaled arrival is too late, or whose id is too large for its copies."""
+        if arrival_s > MAX_TIME_S:
+            self._skip("too_large", job_id, "submit_s",
+                       f"arrives at {plain(arrival_s)} s with time_scale {plain(self.options.time_scale)}, "
+                       f"maximum {plain(MAX_TIME_S)} s")
+        else:
+            self._skip("bad_job_id", job_id, "job_id",
+                       f"with load_scale > 1, ids must be below {COPY_ID_BASE} (copies take the ids above), "
+                       f"got {job_id}")
 
     def copy(self, job: Job, k: int, delay_s: float) -> Job:
-        """Copy ``k`` of ``job`` arriving ``delay_s`` later."""
-        if job.id >= COPY_ID_BASE:
-            raise TraceError(self.path, f"job id {job.id} too large for load_scale copies (< {COPY_ID_BASE})",
-                             column="job_id")
+        """Copy ``k`` of ``job`` arriving ``delay_s`` later (its id is below :data:`COPY_ID_BASE`)."""
         deadline = job.deadline_s
         return job.derived(
             k * COPY_ID_BASE + job.id, job.lineage, arrival_s=job.arrival_s + delay_s,

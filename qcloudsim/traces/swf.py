@@ -154,7 +154,7 @@ class SwfReader(TraceReader):
             reader = pd.read_csv(
                 self.path, sep=r"\s+", header=None, names=list(FIELDS), comment=";",
                 skiprows=self._header_lines, chunksize=self.chunksize, dtype=str,
-                compression="infer", skip_blank_lines=True,
+                compression="infer", skip_blank_lines=True, index_col=False,
                 on_bad_lines=bad_lines_mode(self.validator),
             )
         except pd.errors.EmptyDataError:
@@ -179,7 +179,7 @@ class SwfReader(TraceReader):
             "group": _labels(num["group"], "g"),
             "recorded_queue_s": _unknown(num["wait"], frame["wait"]),
             "recorded_run_s": _unknown(num["run"], frame["run"]),
-            "recorded_status": [STATUS.get(int(s), "unknown") if s == s else "unknown" for s in num["status"]],
+            "recorded_status": [STATUS.get(int(s), "unknown") if np.isfinite(s) else "unknown" for s in num["status"]],
         })
         if m.family is not None:
             out["circuit"] = [f"{m.family}_{int(q)}" if q == q else None for q in qubits]
@@ -203,7 +203,8 @@ class SwfReader(TraceReader):
 
 
 def _labels(values: np.ndarray, prefix: str) -> list[str]:
-    return [f"{prefix}{int(v)}" if v == v and v >= 0 else "unknown" for v in values]
+    """``prefix<id>`` for known ids (0 <= id < 2**63; -1, NaN and absurd values are ``"unknown"``)."""
+    return [f"{prefix}{int(v)}" if 0 <= v < 2**63 else "unknown" for v in values]
 
 
 def _unknown(values: np.ndarray, raw: pd.Series) -> np.ndarray:

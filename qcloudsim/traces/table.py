@@ -21,11 +21,27 @@ one line per record; ``row N``: the 0-based row index of a Parquet file) and
 the column. With ``on_error="skip"`` bad rows are dropped instead, counted by
 reason in the reader's :class:`SkipReport`, and a :class:`TraceSkipWarning`
 is issued at the end of the trace: skipping is never silent.
+
+**Bounds.** Every numeric column is bounded (:attr:`ColumnSpec.maximum`,
+from :mod:`qcloudsim.limits`): a larger value is the row error
+``too_large``, so no overflow or giant allocation can happen later.
+
+**Job ids** are parsed exactly, never through float64: text ids are decimal
+numbers with an exact integer value (``12``, ``+12``, ``12.0`` and ``1.2e1``
+are all job 12; ``12.5`` is ``non_integer``), within ``[0, MAX_JOB_ID]``
+(``bad_job_id`` otherwise). A float column (Parquet) carries ids exactly
+only up to ``2**53``; larger float ids are ``bad_job_id``.
+
+**Delimiters.** CSV traces may be separated by ``,``, ``;``, tab or ``|``:
+the delimiter is the one found most often in the header line
+(:func:`sniff_delimiter`).
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
+import lzma
 import os
 import re
 import tempfile
@@ -33,11 +49,22 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+from qcloudsim.limits import (
+    MAX_CIRCUITS_PER_JOB,
+    MAX_DURATION_S,
+    MAX_JOB_ID,
+    MAX_JOBS,
+    MAX_QUBITS,
+    MAX_SHOTS,
+    MAX_TIME_S,
+)
 
 OnError = Literal["raise", "skip"]
 
@@ -62,6 +89,8 @@ class ColumnSpec:
         unit: Physical unit (``"s"`` for times, ``""`` for counts and labels).
         required: Whether every row must carry a value.
         minimum: Smallest allowed value of a numeric column.
+        maximum: Largest allowed value of a numeric column (in seconds for
+            time columns, after unit conversion).
         doc: Meaning.
     """
 
@@ -70,29 +99,38 @@ class ColumnSpec:
     unit: str = ""
     required: bool = False
     minimum: float | None = 0
+    maximum: float | None = None
     doc: str = ""
 
 
+MAX_GATES = 10**12
+"""Largest depth or gate count of one circuit (a 10⁵-qubit circuit 10⁷ layers deep)."""
+
+MAX_PRIORITY = 10**9
+"""Largest priority magnitude (priorities are compared, never summed)."""
+
+
 COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("job_id", "int", required=True, doc="unique integer job id"),
-    ColumnSpec("submit_s", "float", "s", required=True, doc="submit time, non-decreasing"),
+    ColumnSpec("job_id", "int", required=True, maximum=MAX_JOB_ID, doc="unique integer job id"),
+    ColumnSpec("submit_s", "float", "s", required=True, maximum=MAX_TIME_S, doc="submit time, non-decreasing"),
     ColumnSpec("user", "str", doc="submitting user (default 'user0')"),
     ColumnSpec("group", "str", doc="user's group / project (default 'default')"),
     ColumnSpec("circuit", "str", doc="family reference like 'qft_12' or a QASM path"),
-    ColumnSpec("num_qubits", "int", minimum=1, doc="logical qubits (width)"),
-    ColumnSpec("depth", "int", doc="circuit depth (layers)"),
-    ColumnSpec("num_2q_gates", "int", doc="two-qubit gates"),
-    ColumnSpec("depth_2q", "int", doc="layers holding a two-qubit gate"),
-    ColumnSpec("num_1q_gates", "int", doc="single-qubit gates"),
-    ColumnSpec("num_measured", "int", doc="measured qubits"),
-    ColumnSpec("shots", "int", minimum=1, doc="shots per circuit (default: replay option)"),
-    ColumnSpec("circuits", "int", minimum=1, doc="circuits in the job (default 1)"),
-    ColumnSpec("deadline_s", "float", "s", doc="absolute deadline"),
-    ColumnSpec("priority", "int", minimum=None, doc="larger is more urgent (default 0)"),
+    ColumnSpec("num_qubits", "int", minimum=1, maximum=MAX_QUBITS, doc="logical qubits (width)"),
+    ColumnSpec("depth", "int", maximum=MAX_GATES, doc="circuit depth (layers)"),
+    ColumnSpec("num_2q_gates", "int", maximum=MAX_GATES, doc="two-qubit gates"),
+    ColumnSpec("depth_2q", "int", maximum=MAX_GATES, doc="layers holding a two-qubit gate"),
+    ColumnSpec("num_1q_gates", "int", maximum=MAX_GATES, doc="single-qubit gates"),
+    ColumnSpec("num_measured", "int", maximum=MAX_QUBITS, doc="measured qubits"),
+    ColumnSpec("shots", "int", minimum=1, maximum=MAX_SHOTS, doc="shots per circuit (default: replay option)"),
+    ColumnSpec("circuits", "int", minimum=1, maximum=MAX_CIRCUITS_PER_JOB, doc="circuits in the job (default 1)"),
+    ColumnSpec("deadline_s", "float", "s", maximum=MAX_TIME_S, doc="absolute deadline"),
+    ColumnSpec("priority", "int", minimum=-MAX_PRIORITY, maximum=MAX_PRIORITY,
+               doc="larger is more urgent (default 0)"),
     ColumnSpec("program_id", "str", doc="hybrid program / batch / session id"),
-    ColumnSpec("iteration", "int", doc="iteration within the program"),
-    ColumnSpec("recorded_queue_s", "float", "s", doc="queue time recorded in production"),
-    ColumnSpec("recorded_run_s", "float", "s", doc="run (QPU) time recorded in production"),
+    ColumnSpec("iteration", "int", maximum=MAX_JOBS, doc="iteration within the program"),
+    ColumnSpec("recorded_queue_s", "float", "s", maximum=MAX_DURATION_S, doc="queue time recorded in production"),
+    ColumnSpec("recorded_run_s", "float", "s", maximum=MAX_DURATION_S, doc="run (QPU) time recorded in production"),
     ColumnSpec("recorded_device", "str", doc="backend that ran the job in production"),
     ColumnSpec("recorded_status", "str", doc="final status recorded in production"),
 )
@@ -109,6 +147,9 @@ REASONS = {
     "non_integer": "value is not an integer",
     "negative": "value is negative",
     "out_of_range": "value below the column's minimum",
+    "too_large": "value above the column's maximum",
+    "bad_job_id": "job id is not an exact integer in [0, 2**63 - 1]",
+    "unknown_family": "unknown circuit family",
     "no_circuit": "neither 'circuit' nor num_qubits/depth/num_2q_gates given",
     "duplicate_id": "job id already used",
     "unsorted": "submit time earlier than the previous job's",
@@ -176,6 +217,9 @@ class SkipReport:
         examples: The first :attr:`max_examples` problems as error messages
             (file, position, column, detail).
         max_examples: How many examples to keep.
+        filtered: Rows the replay options removed, by reason (not errors;
+            :data:`qcloudsim.traces.replay.FILTER_REASONS`; replay only).
+        copies_added: Jobs the replay added as ``load_scale`` copies (replay only).
     """
 
     path: str = ""
@@ -184,6 +228,8 @@ class SkipReport:
     counts: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     max_examples: int = 10
+    filtered: dict[str, int] = field(default_factory=dict)
+    copies_added: int = 0
 
     @property
     def skipped(self) -> int:
@@ -203,6 +249,22 @@ class SkipReport:
         """One-line human summary."""
         parts = ", ".join(f"{k}: {v}" for k, v in sorted(self.counts.items()))
         return f"{self.path}: skipped {self.skipped} of {self.rows} rows ({parts})"
+
+    def merge(self, other: SkipReport) -> SkipReport:
+        """A report of both stages of one trace: ``rows`` of ``self`` (the reader), the rest summed."""
+        merged = SkipReport(path=self.path, rows=self.rows, kept=self.kept, max_examples=self.max_examples)
+        for report in (self, other):
+            merged.add_counts(report.counts)
+            merged.examples.extend(report.examples[: merged.max_examples - len(merged.examples)])
+            for reason, n in report.filtered.items():
+                merged.filtered[reason] = merged.filtered.get(reason, 0) + n
+            merged.copies_added += report.copies_added
+        return merged
+
+    def add_counts(self, counts: Mapping[str, int]) -> None:
+        """Add skip counts by reason (no examples)."""
+        for reason, n in counts.items():
+            self.counts[reason] = self.counts.get(reason, 0) + n
 
 
 class IdSet:
@@ -281,6 +343,7 @@ class RowValidator:
         self.ids = IdSet()
         self.last_submit = -np.inf
         self._paths: dict[str, str] = {}
+        self._refs: dict[object, tuple[str, str] | None] = {}
 
     # -- reporting ---------------------------------------------------------------
 
@@ -295,6 +358,8 @@ class RowValidator:
         column: str | None,
         reason: str,
         detail: Callable[[int], str] | str | None = None,
+        *,
+        whole: bool = False,
     ) -> np.ndarray:
         """Raise for the first ``bad`` row, or count them and return the keep mask.
 
@@ -304,6 +369,7 @@ class RowValidator:
             column: Offending column.
             reason: Key of :data:`REASONS`.
             detail: Message suffix, or a function of the row index giving one.
+            whole: ``detail`` is the whole message (not a suffix of the reason's text).
 
         Returns:
             ``~bad`` (only reached with ``on_error="skip"`` or no bad rows).
@@ -314,6 +380,8 @@ class RowValidator:
 
         def message(i: int) -> str:
             extra = detail(i) if callable(detail) else detail
+            if whole and extra:
+                return extra
             return REASONS.get(reason, reason) + (f" ({extra})" if extra else "")
 
         if self.on_error == "raise":
@@ -353,24 +421,30 @@ class RowValidator:
         positions = np.asarray(positions)
         keep = np.ones(n, dtype=bool)
         out: dict[str, object] = {}
+        for name in ("job_id", "submit_s"):
+            if name not in frame.columns:
+                found = ", ".join(repr(str(c)) for c in frame.columns)
+                raise TraceError(
+                    self.path, f"required column {name!r} is missing; the header has the columns {found}",
+                    column=name,
+                )
         for spec in COLUMNS:
             if spec.name not in frame.columns:
                 continue
             raw = frame[spec.name]
             if spec.kind == "str":
-                values = raw.astype(object).where(raw.notna(), np.nan)
                 if spec.required:
                     keep &= self.reject(raw.isna().to_numpy() & keep, positions, spec.name, "missing")
-                out[spec.name] = values
+                out[spec.name] = raw.astype(object).where(raw.notna(), np.nan)
                 continue
-            values, ok = self._numeric(raw, spec, positions, keep)
+            if spec.name == "job_id":
+                values, ok = self._job_ids(raw, positions, keep)
+            else:
+                values, ok = self._numeric(raw, spec, positions, keep)
             keep &= ok
             out[spec.name] = values
-        if "job_id" not in out:
-            raise TraceError(self.path, "required column 'job_id' is missing", column="job_id")
-        if "submit_s" not in out:
-            raise TraceError(self.path, "required column 'submit_s' is missing", column="submit_s")
         keep &= self._check_circuit(out, positions, keep)
+        keep &= self._check_families(out, positions, keep)
         keep &= self._check_ids(np.asarray(out["job_id"]), positions, keep)
         keep &= self._check_order(np.asarray(out["submit_s"], dtype=float), positions, keep)
         self._resolve_paths(out, keep)
@@ -383,17 +457,12 @@ class RowValidator:
     def _numeric(
         self, raw: pd.Series, spec: ColumnSpec, positions: np.ndarray, keep: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-            values = raw.to_numpy(dtype=float, na_value=np.nan)
-            non_numeric = np.zeros(len(raw), dtype=bool)
-        else:
-            values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            non_numeric = np.isnan(values) & raw.notna().to_numpy()
+        values, non_numeric = to_floats(raw)
         ok = np.ones(len(raw), dtype=bool)
         name = spec.name
 
         def shown(i: int) -> str:
-            return f"got {raw.iloc[i]!r}"
+            return f"got {plain(raw.iloc[i])}"
 
         ok &= self.reject(non_numeric & keep, positions, name, "non_numeric", shown)
         missing = np.isnan(values) & ~non_numeric
@@ -407,7 +476,13 @@ class RowValidator:
                 low = present & (values < spec.minimum) & ~negative
             ok &= self.reject(negative & keep & ok, positions, name, "negative", shown)
             ok &= self.reject(low & keep & ok, positions, name, "out_of_range",
-                              lambda i: f"got {raw.iloc[i]!r}, minimum {spec.minimum:g}")
+                              lambda i: f"got {plain(raw.iloc[i])}, minimum {plain(spec.minimum)}")
+        if spec.maximum is not None:
+            with np.errstate(invalid="ignore"):
+                high = present & (values > spec.maximum)
+            unit = " s" if spec.unit == "s" else ""
+            ok &= self.reject(high & keep & ok, positions, name, "too_large",
+                              lambda i: f"got {plain(values[i])}{unit}, maximum {plain(spec.maximum)}{unit}")
         if spec.kind == "int":
             with np.errstate(invalid="ignore"):
                 frac = present & np.isfinite(values) & (values != np.floor(values))
@@ -426,6 +501,43 @@ class RowValidator:
         column = "circuit" if not missing_cols else None
         detail = f"columns {', '.join(missing_cols)} absent" if missing_cols and "circuit" not in out else None
         return self.reject(~has_circuit & ~has_sizes & keep, positions, column, "no_circuit", detail)
+
+    def _job_ids(
+        self, raw: pd.Series, positions: np.ndarray, keep: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact int64 ids (0 where bad) and the mask of rows whose id is good."""
+        ids, problems = parse_ids(raw)
+        ok = np.ones(len(raw), dtype=bool)
+        for reason in ("missing", "non_numeric", "non_integer", "bad_job_id"):
+            mask = problems == reason
+            if mask.any():
+                ok &= self.reject(mask & keep & ok, positions, "job_id", reason,
+                                  lambda i: f"got {plain(raw.iloc[i])}")
+        return ids, ok
+
+    def _check_families(self, out: dict, positions: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        """Reject ``family_N`` references to unknown families or sizes out of the family's range."""
+        if "circuit" not in out:
+            return np.ones(len(positions), dtype=bool)
+        col = out["circuit"]
+        present = col.notna().to_numpy() & keep
+        if not present.any():
+            return np.ones(len(positions), dtype=bool)
+        bad: dict[object, tuple[str, str]] = {}
+        for value in pd.unique(col[present]):
+            problem = self._refs[value] if value in self._refs else family_problem(value)
+            if len(self._refs) < 100_000:
+                self._refs[value] = problem
+            if problem is not None:
+                bad[value] = problem
+        ok = np.ones(len(positions), dtype=bool)
+        for reason in ("unknown_family", "bad_circuit"):
+            values = [v for v, (r, _) in bad.items() if r == reason]
+            if values:
+                mask = col.isin(values).to_numpy() & present & ok
+                ok &= self.reject(mask, positions, "circuit", reason,
+                                  lambda i: bad[col.iloc[i]][1], whole=reason == "unknown_family")
+        return ok
 
     def _check_ids(self, ids_f: np.ndarray, positions: np.ndarray, keep: np.ndarray) -> np.ndarray:
         ids = np.where(keep, ids_f, -1).astype(np.int64)
@@ -447,7 +559,7 @@ class RowValidator:
         bad = keep & (submit < running)
 
         def detail(i: int) -> str:
-            return f"{submit[i]!r} s after {running[i]!r} s"
+            return f"{plain(submit[i])} s after {plain(running[i])} s"
 
         good = self.reject(bad, positions, "submit_s", "unsorted", detail)
         kept = submit[keep & good]
@@ -456,7 +568,8 @@ class RowValidator:
         return good
 
     def _resolve_paths(self, out: dict, keep: np.ndarray) -> None:
-        if self.base_dir is None or "circuit" not in out:
+        base_dir = self.base_dir
+        if base_dir is None or "circuit" not in out:
             return
         col = out["circuit"]
         cache = self._paths
@@ -468,19 +581,185 @@ class RowValidator:
             if hit is None:
                 hit = value
                 if _looks_like_path(value) and not os.path.isabs(value):
-                    hit = str(self.base_dir / value)
+                    hit = str(base_dir / value)
                 cache[value] = hit
             return hit
 
         out["circuit"] = col.map(resolve)
 
 
-_FAMILY_REF = re.compile(r"^[A-Za-z][A-Za-z0-9]*_\d+(?:_seed\d+)?$")
+_FAMILY_REF = re.compile(r"^(?P<family>[A-Za-z][A-Za-z0-9]*)_(?P<n>\d+)(?:_seed\d+)?$")
 
 
 def _looks_like_path(value: str) -> bool:
     """A ``circuit`` value is a file path unless it looks like ``family_12``."""
     return not _FAMILY_REF.match(value)
+
+
+def family_problem(value: object) -> tuple[str, str] | None:
+    """``(reason, message)`` when ``value`` is a ``family_N`` reference that cannot be profiled.
+
+    A reference to an unregistered family is ``unknown_family`` (unless a
+    file of that name exists: then it is a QASM path); a size outside the
+    family's range is ``bad_circuit``. Anything else is left to the replay.
+    """
+    if not isinstance(value, str):
+        return None
+    match = _FAMILY_REF.match(value)
+    if match is None:
+        return None
+    from qcloudsim.circuits.families import FAMILIES, family_spec
+
+    family, size = match["family"], match["n"]
+    if family not in FAMILIES:
+        if os.path.exists(value):
+            return None
+        return "unknown_family", (
+            f"unknown circuit family {family!r} (in {value!r}); known families: {', '.join(FAMILIES)}"
+        )
+    if len(size) > 9:
+        return "bad_circuit", f"{value!r}: {size[:12]}... qubits is far too many"
+    try:
+        family_spec(family, int(size))
+    except ValueError as exc:
+        return "bad_circuit", f"{value!r}: {exc}"
+    return None
+
+
+def plain(value: object) -> str:
+    """A value as a user would write it: ``5``, ``2.5``, ``1e+30``, ``'abc'``.
+
+    NumPy scalars are shown as Python numbers (never ``np.float64(5.0)``);
+    integral floats without their ``.0``; text quoted (and cut at 60 characters).
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    return str(value)
+
+
+def to_floats(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(float64 values with NaN for missing, mask of present values that are not numbers)``."""
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(raw), dtype=bool)
+    try:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError, OverflowError):  # objects pandas cannot coerce (lists, bytes...)
+        values = np.array([_float_or_nan(v) for v in raw], dtype=float)
+    return values, np.isnan(values) & raw.notna().to_numpy(dtype=bool)
+
+
+def _float_or_nan(value: object) -> float:
+    if isinstance(value, (str, int, float, np.number)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except (ValueError, OverflowError):
+            return np.nan
+    return np.nan
+
+
+# -- job ids ----------------------------------------------------------------------
+
+_FLOAT_EXACT = 2**53
+"""Largest integer a float64 holds exactly with all smaller ones."""
+
+_PLAIN_ID = r"\+?[0-9]{1,18}"
+"""Ids written as at most 18 digits: exact in int64, parsed vectorised."""
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def parse_ids(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Job ids parsed exactly (never through float64), and a problem per row.
+
+    Args:
+        raw: The ``job_id`` column: text (CSV), integers or floats (Parquet, adapters).
+
+    Returns:
+        ``(ids, problems)``: int64 ids (0 where there is a problem) and per
+        row ``""`` or the :data:`REASONS` key of the problem (``missing``,
+        ``non_numeric``, ``non_integer``, ``bad_job_id``).
+    """
+    problems = np.full(len(raw), "", dtype="U11")
+    dtype = raw.dtype
+    if pd.api.types.is_integer_dtype(dtype):
+        return _integer_ids(raw, problems)
+    if pd.api.types.is_float_dtype(dtype):
+        return _float_ids(raw.to_numpy(dtype=float, na_value=np.nan), problems)
+    return _text_ids(raw, problems)
+
+
+def _integer_ids(raw: pd.Series, problems: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    missing = raw.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_unsigned_integer_dtype(raw.dtype):
+        unsigned = raw.to_numpy(dtype=np.uint64, na_value=0)
+        problems[unsigned > np.uint64(MAX_JOB_ID)] = "bad_job_id"
+        ids = np.where(problems == "", unsigned, 0).astype(np.int64)
+    else:
+        ids = raw.to_numpy(dtype=np.int64, na_value=0)
+        problems[ids < 0] = "bad_job_id"
+    problems[missing] = "missing"
+    return np.where(problems == "", ids, 0), problems
+
+
+def _float_ids(values: np.ndarray, problems: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    finite = np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        fraction = finite & (values != np.floor(values))
+        outside = finite & ~fraction & ((values < 0) | (values > _FLOAT_EXACT))
+    problems[np.isnan(values)] = "missing"
+    problems[np.isinf(values)] = "non_numeric"
+    problems[fraction] = "non_integer"
+    problems[outside] = "bad_job_id"
+    good = problems == ""
+    ids = np.zeros(len(values), dtype=np.int64)
+    ids[good] = values[good].astype(np.int64)
+    return ids, problems
+
+
+def _text_ids(raw: pd.Series, problems: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Text ids: one vectorised parse when all are plain integers, else plain ones vectorised, the rest one by one."""
+    try:
+        numbers = pd.to_numeric(raw, errors="raise")
+    except (TypeError, ValueError, OverflowError):
+        numbers = None
+    if numbers is not None and numbers.dtype == np.int64:
+        ids = numbers.to_numpy()
+        problems[ids < 0] = "bad_job_id"
+        return np.where(ids < 0, 0, ids), problems
+    ids = np.zeros(len(raw), dtype=np.int64)
+    missing = raw.isna().to_numpy(dtype=bool)
+    problems[missing] = "missing"
+    rows = np.flatnonzero(~missing)
+    text = raw.iloc[rows].astype(str).str.strip()
+    simple = text.str.fullmatch(_PLAIN_ID).to_numpy(dtype=bool)
+    if simple.any():
+        ids[rows[simple]] = pd.to_numeric(text[simple]).to_numpy(dtype=np.int64)
+    for i, value in zip(rows[~simple].tolist(), text[~simple].tolist(), strict=True):
+        ids[i], problems[i] = parse_id_text(value)
+    return ids, problems
+
+
+def parse_id_text(text: str) -> tuple[int, str]:
+    """``(id, "")`` for a decimal number with an exact integer value in ``[0, MAX_JOB_ID]``, else ``(0, reason)``."""
+    if not _NUMBER.fullmatch(text):
+        return 0, "non_numeric"
+    number = Decimal(text)
+    if number.is_zero():
+        return 0, ""
+    if number.is_signed() or number.adjusted() > 18:  # negative, or >= 10**19 > MAX_JOB_ID
+        return 0, "bad_job_id"
+    if number != number.to_integral_value():
+        return 0, "non_integer"
+    value = int(number)
+    return (value, "") if value <= MAX_JOB_ID else (0, "bad_job_id")
 
 
 def _finalise_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -524,6 +803,8 @@ class TraceReader:
         self.report = SkipReport(path=str(self.path))
         self.validator = RowValidator(self.path, on_error, self.report, position_kind, self.path.parent)
         self.scales: dict[str, float] = {}
+        self.warn_skips = True
+        """Warn about skipped rows at the end; off when a caller warns for the whole trace."""
 
     def raw_chunks(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         """``(chunk with canonical column names, source positions)`` pairs."""
@@ -532,7 +813,7 @@ class TraceReader:
     def __iter__(self) -> Iterator[pd.DataFrame]:
         if not self.path.exists():
             raise TraceError(self.path, "file does not exist")
-        yield from validated(self.raw_chunks(), self.validator, self.scales)
+        yield from validated(self.raw_chunks(), self.validator, self.scales, warn=self.warn_skips)
 
 
 class TableReader(TraceReader):
@@ -610,6 +891,8 @@ def validated(
     raw_chunks: Iterator[tuple[pd.DataFrame, np.ndarray]],
     validator: RowValidator,
     scales: Mapping[str, float] | None = None,
+    *,
+    warn: bool = True,
 ) -> Iterator[pd.DataFrame]:
     """Validate ``(chunk, positions)`` pairs; raise on an empty trace; warn when rows were skipped.
 
@@ -617,6 +900,8 @@ def validated(
         raw_chunks: Chunks with canonical column names and their source positions.
         validator: Holds the cross-chunk state and the report.
         scales: Seconds per unit of time columns to convert (applied before validation).
+        warn: Issue the :class:`TraceSkipWarning` (off when the caller warns
+            once for the whole trace, replay stage included).
 
     Yields:
         Non-empty validated chunks.
@@ -630,12 +915,14 @@ def validated(
             chunk = validator.validate(frame, positions)
             if len(chunk):
                 yield chunk
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+    except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
         raise TraceError(path, f"truncated or corrupt compressed file ({exc})") from exc
+    except OSError as exc:
+        raise TraceError(path, f"cannot read the file ({exc})") from exc
     report = validator.report
     if report.rows == 0:
         raise TraceError(path, "empty trace: no job rows")
-    if report.skipped:
+    if report.skipped and warn:
         warnings.warn(report.summary(), TraceSkipWarning, stacklevel=3)
     if report.kept == 0:
         raise TraceError(path, f"empty trace: every row was skipped ({report.summary()})")
@@ -653,6 +940,34 @@ def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq")
 
 
+DELIMITERS = (",", ";", "\t", "|")
+"""Delimiters a CSV trace may use (:func:`sniff_delimiter`)."""
+
+
+def sniff_delimiter(path: str | os.PathLike[str]) -> str:
+    """The delimiter of a CSV file: the one of :data:`DELIMITERS` found most often in its header.
+
+    Quoted text is ignored; ties go to the earlier delimiter of
+    :data:`DELIMITERS`; a header with none of them (one column, or an
+    unreadable file, reported by the real read) gives ``","``.
+    """
+    header = re.sub(r'"[^"]*"', "", _header_line(Path(path)))
+    counts = [header.count(d) for d in DELIMITERS]
+    return DELIMITERS[counts.index(max(counts))] if max(counts) else ","
+
+
+def _header_line(path: Path) -> str:
+    """The first non-blank line of a (possibly compressed) text file, ``""`` when unreadable."""
+    try:
+        first = pd.read_csv(
+            path, sep="\x1f", header=None, nrows=1, dtype=str, quoting=csv.QUOTE_NONE,
+            keep_default_na=False, compression="infer", encoding_errors="replace",
+        )
+    except Exception:  # noqa: BLE001 - any failure is reported by the real read
+        return ""
+    return "\x1f".join(str(v) for v in first.iloc[0]) if len(first) else ""
+
+
 def _csv_chunks(
     path: Path, chunksize: int, validator: RowValidator
 ) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
@@ -660,24 +975,32 @@ def _csv_chunks(
         reader = pd.read_csv(
             path, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""],
             skipinitialspace=True, compression="infer", on_bad_lines=bad_lines_mode(validator),
+            sep=sniff_delimiter(path), index_col=False,
         )
     except pd.errors.EmptyDataError as exc:
         raise TraceError(path, "empty trace: no header and no rows") from exc
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+    except pd.errors.ParserError as exc:
+        raise TraceError(path, f"malformed header ({_short(exc)})", position="line 1") from exc
+    except (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile) as exc:
         raise TraceError(path, f"truncated or corrupt compressed file ({exc})") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise TraceError(path, f"cannot read the file ({exc})") from exc
     for frame, positions in parsed_chunks(reader, validator, first_line=2):  # line 1: header
         frame.columns = [str(c).strip() for c in frame.columns]
+        if frame.columns.has_duplicates:
+            twice = sorted(set(frame.columns[frame.columns.duplicated()]))
+            raise TraceError(path, f"the header names columns more than once: {', '.join(map(repr, twice))}",
+                             position="line 1", reason="bad_record")
         yield frame, positions
 
 
-def bad_lines_mode(validator: RowValidator) -> str:
+def bad_lines_mode(validator: RowValidator) -> Literal["error", "warn"]:
     """``on_bad_lines`` for pandas: records with too many fields raise, or warn (to be counted)."""
     return "error" if validator.on_error == "raise" else "warn"
 
 
 _BAD_LINE = re.compile(r"line (\d+)")
+_WIDER_THAN_HEADER = "does not match length of data"
 
 
 def parsed_chunks(
@@ -689,6 +1012,13 @@ def parsed_chunks(
     (skip mode, ``on_bad_lines="warn"``) are counted as ``bad_record``.
     Lines are exact when every record is one line and no comment or blank
     lines sit between records.
+
+    The reader must use ``index_col=False`` (else pandas silently takes the
+    first column as an index when the first record has one field more than
+    the header, shifting every column). Pandas then measures records against
+    the first one: when that one is wider than the header (beyond one
+    trailing delimiter), the wider records cannot be told from good ones and
+    the whole file is refused, also in skip mode.
     """
     path = validator.path
     line = first_line
@@ -711,6 +1041,14 @@ def parsed_chunks(
                     raise TraceError(path, f"not valid UTF-8 text ({exc})") from exc
             skipped: list[int] = []
             for w in caught:
+                if issubclass(w.category, pd.errors.ParserWarning) and _WIDER_THAN_HEADER in str(w.message):
+                    header = [] if frame is None else [str(c) for c in frame.columns]
+                    raise TraceError(
+                        path, f"malformed record: more fields than the header's {len(header)} columns "
+                        f"({', '.join(map(repr, header))}); one delimiter at the end of "
+                        "every record is allowed, more fields are not", position=f"line {first_line}",
+                        reason="bad_record",
+                    )
                 if issubclass(w.category, pd.errors.ParserWarning):
                     skipped += [int(m) for m in _BAD_LINE.findall(str(w.message))]
                 else:

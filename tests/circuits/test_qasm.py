@@ -117,3 +117,19 @@ def test_circuit_without_operations_is_a_file_error(tmp_path: Path) -> None:
 )
 def test_qasm_version(text: str, major: int) -> None:
     assert qasm_version(text) == major
+
+
+@pytest.mark.parametrize("declaration", ["qreg q[1000000000];", "qreg a[60000];\nqreg b[60000];"])
+def test_huge_qasm2_register_is_refused_before_parsing(tmp_path, declaration):
+    path = tmp_path / "huge.qasm"
+    path.write_text(f'OPENQASM 2.0;\ninclude "qelib1.inc";\n{declaration}\nh q[0];\n')
+    with pytest.raises(CircuitFileError, match=r"more than the largest circuit qcloudsim simulates \(100,000"):
+        profile_from_qasm(path)
+
+
+def test_huge_qasm3_register_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "huge3.qasm"
+    path.write_text("OPENQASM 3.0;\n// qubit[999999999] ignored in a comment\nqubit[999999999] q;\nh q[0];\n")
+    with pytest.raises(CircuitFileError, match="999,999,999 qubits") as caught:
+        profile_from_qasm(path)
+    assert "line 3" in str(caught.value)
