@@ -205,8 +205,9 @@ class IbmReader(TraceReader):
         if "job_id" not in out.columns:
             out["job_id"] = np.arange(n)
         if "num_2q_gates" not in out.columns and "circuit" not in out.columns:
-            q = pd.to_numeric(out.get("num_qubits"), errors="coerce")
-            d = pd.to_numeric(out.get("depth"), errors="coerce")
+            missing = pd.Series(np.nan, index=out.index)
+            q = pd.to_numeric(out["num_qubits"] if "num_qubits" in out.columns else missing, errors="coerce")
+            d = pd.to_numeric(out["depth"] if "depth" in out.columns else missing, errors="coerce")
             out["num_2q_gates"] = np.round(d * (q // 2) * self.two_qubit_density)
         if not parsed.all():
             self.report.rows += int((~parsed).sum())  # counted as skipped, never reach the validator

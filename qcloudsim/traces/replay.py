@@ -46,7 +46,7 @@ import math
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -244,7 +244,8 @@ class _JobBuilder:
             if isinstance(key, str):
                 profile = resolve_circuit(key)
             else:
-                n, d, g, d2, g1, m = key  # type: ignore[misc]
+                sizes = cast(tuple[int, int, int, int | None, int | None, int | None], key)
+                n, d, g, d2, g1, m = sizes
                 profile = synthesize_profile(n, d, g, depth_2q=d2, num_1q_gates=g1, num_measured=m)
         except ValueError as exc:
             self._skip("bad_circuit", job_id, "circuit" if isinstance(key, str) else "num_qubits", str(exc))
