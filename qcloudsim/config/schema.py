@@ -1,14 +1,26 @@
 """The experiment configuration (YAML), validated with pydantic.
 
 Every section forbids unknown keys, so a typo is an error, not a silently
-ignored setting. Names of devices and schedulers are checked against the
-catalog and the registry here, so the error names the field.
+ignored setting. Values are strict: a string is never read as a number, a
+number never as a string or a boolean, a boolean never as a number. The
+only conversions are those YAML cannot express: a list becomes a tuple
+(``qubits: [3, 10]``), a string a path, and an integer is accepted where a
+number is expected.
+
+Every number has a named bounded type (:mod:`qcloudsim.config.values`:
+``Shots``, ``Qubits``, ``JobCount``, ``Rate``, ``Duration``, ...) whose bounds
+come from :mod:`qcloudsim.limits`, or, for settings that only matter to the
+configuration, from the ``MAX_*`` constants there. Scheduler parameters are
+checked against their constructors (:mod:`qcloudsim.config.parameters`). Names of devices, families and schedulers are
+checked against the catalog and the registries here, so the error names the
+field.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,29 +29,144 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    StrictBool,
+    SerializerFunctionWrapHandler,
     Tag,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+from qcloudsim.config.parameters import check_level, check_parameters
+from qcloudsim.config.values import (
+    MAX_HEAVY_HEX_DISTANCE,
+    MAX_RUNS,
+    MAX_SEED,
+    CircuitCount,
+    CircuitsChoice,
+    ConfigPath,
+    Coupler,
+    Delay,
+    DelayRange,
+    DelayUs,
+    DepthPerQubit,
+    Duration,
+    EdgeCount,
+    Factor,
+    Fraction,
+    Horizon,
+    Iterations,
+    IterationScale,
+    JobCount,
+    LayerWidth,
+    LearningRate,
+    LoadScale,
+    LogTrend,
+    Loss,
+    NodeCount,
+    Overhead,
+    PerCouplerDurationNs,
+    PerCouplerError,
+    Period,
+    PerQubitCoherence,
+    PerQubitDurationNs,
+    PerQubitError,
+    PlainData,
+    PositiveFactor,
+    Priority,
+    Probability,
+    ProfileWeight,
+    QubitFactor,
+    Qubits,
+    Rate,
+    Replications,
+    Rollout,
+    Scale,
+    Seed,
+    Shots,
+    ShotsChoice,
+    SizeOrRange,
+    StateRate,
+    Steps,
+    Time,
+    TimeWindow,
+    Weight,
+)
+from qcloudsim.limits import (
+    MAX_CIRCUITS_PER_JOB,
+    MAX_JOBS,
+    MAX_QUBITS,
+    MAX_RATE_PER_S,
+    MAX_TIME_S,
+)
 
 
 class Strict(BaseModel):
     """Base: unknown keys are errors; values are not coerced across types."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _path_kind(path: Path) -> Literal["file", "folder", "other", "missing"]:
+    """Whether ``path`` is a regular file, a folder, something else (a pipe, a device) or absent.
+
+    Raises:
+        ValueError: The path cannot be examined (too long, permission denied...).
+    """
+    try:
+        if path.is_dir():
+            return "folder"
+        if path.is_file():
+            return "file"
+        return "other" if path.exists() else "missing"
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot examine {path}: {exc}") from None
+
+
+def _existing_file(path: Path, what: str) -> Path:
+    """``path`` if it is an existing regular file, else a ValueError naming ``what``."""
+    kind = _path_kind(path)
+    if kind == "missing":
+        raise ValueError(f"{what} {path} does not exist")
+    if kind == "folder":
+        raise ValueError(f"{what} {path} is a folder, expected a file")
+    if kind == "other":
+        raise ValueError(f"{what} {path} is not a regular file")
+    return path
+
+
+def _check_family_range(family: str, low: int, high: int) -> None:
+    """Raise a ValueError unless ``1 <= low <= high`` lies in ``family``'s size range."""
+    from qcloudsim.circuits.families import family_names, family_spec
+
+    if family not in family_names():
+        raise ValueError(f"unknown family {family!r}; allowed: {', '.join(family_names())}")
+    if low > high:
+        raise ValueError(f"'qubits' must be [min, max] with min <= max, got [{low}, {high}]")
+    spec = family_spec(family)
+    if not spec.min_qubits <= low <= high <= spec.max_qubits:
+        shown = f"{low}" if low == high else f"[{low}, {high}]"
+        raise ValueError(
+            f"family {family!r} supports {spec.min_qubits}..{spec.max_qubits} qubits; "
+            f"'qubits' {shown} is outside that range"
+        )
 
 
 class CalibrationCycleConfig(Strict):
-    """Periodic recalibration (see :class:`qcloudsim.engine.dynamics.CalibrationCycle`)."""
+    """Periodic recalibration (see :class:`qcloudsim.engine.dynamics.CalibrationCycle`).
 
-    period_s: PositiveFloat
-    duration_s: PositiveFloat
-    jitter_s: NonNegativeFloat = 0.0
-    first_s: NonNegativeFloat | None = None
+    Attributes:
+        period_s: Time between the starts of two calibrations (s).
+        duration_s: Time the device is offline for each calibration (s).
+        jitter_s: Uniform random shift of each calibration start (s).
+        first_s: Start of the first calibration (s; default: one period in).
+        on_running: What happens to running jobs: ``drain`` (wait for them),
+            ``requeue`` or ``fail``.
+    """
+
+    period_s: Period
+    duration_s: Duration
+    jitter_s: Delay = 0.0
+    first_s: Time | None = None
     on_running: Literal["drain", "requeue", "fail"] = "drain"
 
     @model_validator(mode="after")
@@ -55,45 +182,76 @@ class CalibrationCycleConfig(Strict):
 
 
 class DriftConfig(Strict):
-    """Drift model parameters (see :mod:`qcloudsim.models.drift`); rates per hour."""
+    """Drift model parameters (see :mod:`qcloudsim.models.drift`); rates per hour.
 
-    step_s: PositiveFloat = 3600.0
-    error_trend_per_h: float = 0.01
-    error_volatility_per_sqrt_h: NonNegativeFloat = 0.05
-    coherence_trend_per_h: float = 0.005
-    coherence_volatility_per_sqrt_h: NonNegativeFloat = 0.03
-    recalibration_scatter: NonNegativeFloat = 0.1
-    max_error: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    Attributes:
+        step_s: Time between drift updates (s).
+        error_trend_per_h: Mean growth of ln(error rate) per hour.
+        error_volatility_per_sqrt_h: Volatility of ln(error rate) per square root of an hour.
+        coherence_trend_per_h: Mean decline of ln(T1) and ln(T2) per hour.
+        coherence_volatility_per_sqrt_h: Volatility of ln(T1), ln(T2) per square root of an hour.
+        recalibration_scatter: Spread of the calibrated values at each recalibration (log scale).
+        max_error: Cap of any drifted error rate.
+    """
+
+    step_s: Period = 3600.0
+    error_trend_per_h: LogTrend = 0.01
+    error_volatility_per_sqrt_h: Factor = 0.05
+    coherence_trend_per_h: LogTrend = 0.005
+    coherence_volatility_per_sqrt_h: Factor = 0.03
+    recalibration_scatter: Factor = 0.1
+    max_error: Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False)] = 0.5
 
 
 class HistoryConfig(Strict):
-    """Replay of a recorded calibration history (a .tar.gz or folder of IBM BackendProperties JSON)."""
+    """Replay of a recorded calibration history (a .tar.gz or folder of IBM BackendProperties JSON).
 
-    path: Path
-    time_scale: PositiveFloat = 1.0
-    downtime_s: NonNegativeFloat = 0.0
+    Attributes:
+        path: The history: a ``.tar.gz`` file or a folder (relative to the config file).
+        time_scale: Multiplies the recorded times (< 1 compresses).
+        downtime_s: Offline time at each recorded recalibration (s).
+        on_running: What happens to running jobs at a recalibration: ``drain``, ``requeue`` or ``fail``.
+    """
+
+    path: ConfigPath
+    time_scale: Scale = 1.0
+    downtime_s: Delay = 0.0
     on_running: Literal["drain", "requeue", "fail"] = "drain"
 
     @field_validator("path")
     @classmethod
     def _exists(cls, value: Path) -> Path:
-        if not value.exists():
+        if _path_kind(value) == "missing":
             raise ValueError(f"calibration history {value} does not exist")
         return value
 
 
 class OutagesConfig(Strict):
-    """Random failures: exponential MTBF/MTTR (s)."""
+    """Random failures: exponential times between failures and to repair.
 
-    mtbf_s: PositiveFloat
-    mttr_s: PositiveFloat
+    Attributes:
+        mtbf_s: Mean time between failures (s).
+        mttr_s: Mean time to repair (s).
+        on_running: What happens to running jobs at a failure: ``requeue`` or ``fail``.
+    """
+
+    mtbf_s: Period
+    mttr_s: Duration
     on_running: Literal["requeue", "fail"] = "requeue"
 
 
 class DynamicsFields(BaseModel):
-    """How a fleet device changes over time (all optional)."""
+    """How a fleet device changes over time (all optional).
 
-    downtime: list[tuple[NonNegativeFloat, NonNegativeFloat]] = []
+    Attributes:
+        downtime: Maintenance windows ``[start_s, end_s]`` (s).
+        calibration: Periodic recalibration with downtime.
+        drift: Calibration drift between recalibrations.
+        history: Replay of a recorded calibration history.
+        outages: Random failures.
+    """
+
+    downtime: list[TimeWindow] = []
     calibration: CalibrationCycleConfig | None = None
     drift: DriftConfig | None = None
     history: HistoryConfig | None = None
@@ -126,7 +284,7 @@ class CatalogDevice(DynamicsFields, Strict):
     """
 
     catalog: str
-    name: str | None = None
+    name: Annotated[str, Field(min_length=1)] | None = None
 
     @field_validator("catalog")
     @classmethod
@@ -142,22 +300,76 @@ class CatalogDevice(DynamicsFields, Strict):
 class CustomDevice(DynamicsFields):
     """A what-if device defined in the YAML (see ``docs/devices.md``).
 
-    Keys are those of :func:`qcloudsim.devices.catalog.device_from_spec`
-    (``name``, ``edges`` or ``topology``, calibration numbers), plus the
-    dynamics keys of :class:`CatalogDevice` (``downtime``, ``calibration``,
-    ``drift``, ``history``, ``outages``).
+    The device is built by :func:`qcloudsim.devices.catalog.device_from_spec`,
+    which also checks the calibration numbers' ranges and lists the known
+    fields when one is misspelled. Calibration numbers are a scalar (all
+    qubits or couplers) or a list (one per qubit, or per coupler in the
+    order of ``edges``).
+
+    Attributes:
+        name: Device name.
+        edges: Couplers ``[a, b]`` (give ``edges`` or ``topology``).
+        topology: ``line``, ``ring`` (with ``num_qubits``), ``grid`` (with
+            ``rows``, ``cols``) or ``heavy_hex`` (with ``distance``).
+        num_qubits: Qubit count (default: highest qubit in ``edges`` + 1, or the topology's).
+        rows: Rows of a ``grid``.
+        cols: Columns of a ``grid``.
+        distance: Code distance of a ``heavy_hex`` (odd, >= 3).
+        two_qubit_gate: Native two-qubit gate (``ecr``, ``cx`` or ``cz``; default ``ecr``).
+        processor: Processor family label.
+        timestamp: Calibration timestamp label.
+        t1_us: T1 per qubit (us).
+        t2_us: T2 per qubit (us; at most 2 T1).
+        readout_error: Readout error per qubit.
+        error_1q: Single-qubit gate error per qubit.
+        error_2q: Two-qubit gate error per coupler.
+        duration_1q_ns: Single-qubit gate duration per qubit (ns).
+        duration_2q_ns: Two-qubit gate duration per coupler (ns).
+        readout_duration_ns: Readout duration per qubit (ns).
+        rep_delay_us: Delay between shots (us).
+        downtime: Maintenance windows ``[start_s, end_s]`` (s).
+        calibration: Periodic recalibration with downtime.
+        drift: Calibration drift between recalibrations.
+        history: Replay of a recorded calibration history.
+        outages: Random failures.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
-    name: str
+    name: Annotated[str, Field(min_length=1)]
+    edges: Annotated[list[Coupler], Field(min_length=1, max_length=10 * MAX_QUBITS)] | None = None
+    topology: Literal["line", "ring", "grid", "heavy_hex"] | None = None
+    num_qubits: Qubits | None = None
+    rows: Qubits | None = None
+    cols: Qubits | None = None
+    distance: Annotated[int, Field(ge=3, le=MAX_HEAVY_HEX_DISTANCE)] | None = None
+    two_qubit_gate: Literal["ecr", "cx", "cz"] | None = None
+    processor: str | None = None
+    timestamp: str | None = None
+    t1_us: PerQubitCoherence | None = None
+    t2_us: PerQubitCoherence | None = None
+    readout_error: PerQubitError | None = None
+    error_1q: PerQubitError | None = None
+    error_2q: PerCouplerError | None = None
+    duration_1q_ns: PerQubitDurationNs | None = None
+    duration_2q_ns: PerCouplerDurationNs | None = None
+    readout_duration_ns: PerQubitDurationNs | None = None
+    rep_delay_us: DelayUs | None = None
 
     @model_validator(mode="after")
     def _buildable(self) -> CustomDevice:
         from qcloudsim.devices.catalog import device_from_spec
 
+        if self.rows is not None and self.cols is not None and self.rows * self.cols > MAX_QUBITS:
+            raise ValueError(f"a {self.rows} x {self.cols} grid has more than {MAX_QUBITS} qubits")
         device_from_spec(self.spec())
         return self
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Dump only the fields given (an unset device field is not written as ``null``)."""
+        data = handler(self)
+        return {k: v for k, v in data.items() if not (v is None and k in _DEVICE_SPEC_FIELDS)}
 
     def spec(self) -> dict[str, Any]:
         """The device specification without fleet-only keys."""
@@ -165,6 +377,9 @@ class CustomDevice(DynamicsFields):
         for key in DYNAMICS_KEYS:
             data.pop(key, None)
         return data
+
+
+_DEVICE_SPEC_FIELDS = frozenset(CustomDevice.model_fields) - set(DYNAMICS_KEYS) - {"name"}
 
 
 class PoissonArrivals(Strict):
@@ -176,7 +391,11 @@ class PoissonArrivals(Strict):
     """
 
     process: Literal["poisson"] = "poisson"
-    rate_per_s: PositiveFloat
+    rate_per_s: Rate
+
+    def mean_rate(self) -> float:
+        """Long-run arrivals per second."""
+        return self.rate_per_s
 
 
 class MmppArrivals(Strict):
@@ -184,13 +403,13 @@ class MmppArrivals(Strict):
 
     Attributes:
         process: ``mmpp``.
-        rates_per_s: Arrival rate in each state (1/s).
+        rates_per_s: Arrival rate in each state (1/s; 0 = a silent state).
         mean_sojourn_s: Mean time spent in each state (s).
     """
 
     process: Literal["mmpp"]
-    rates_per_s: Annotated[list[NonNegativeFloat], Field(min_length=2)]
-    mean_sojourn_s: Annotated[list[PositiveFloat], Field(min_length=2)]
+    rates_per_s: Annotated[list[StateRate], Field(min_length=2, max_length=1000)]
+    mean_sojourn_s: Annotated[list[Period], Field(min_length=2, max_length=1000)]
 
     @model_validator(mode="after")
     def _same_length(self) -> MmppArrivals:
@@ -199,6 +418,11 @@ class MmppArrivals(Strict):
         if not any(r > 0 for r in self.rates_per_s):
             raise ValueError("at least one state needs a rate > 0")
         return self
+
+    def mean_rate(self) -> float:
+        """Long-run arrivals per second (states are visited uniformly, so time shares follow the sojourns)."""
+        total = math.fsum(self.mean_sojourn_s)
+        return math.fsum(r * s for r, s in zip(self.rates_per_s, self.mean_sojourn_s, strict=True)) / total
 
 
 class DiurnalArrivals(Strict):
@@ -213,26 +437,63 @@ class DiurnalArrivals(Strict):
     """
 
     process: Literal["diurnal"]
-    base_rate_per_s: PositiveFloat
-    phase_s: NonNegativeFloat = 0.0
-    hourly: Annotated[list[NonNegativeFloat], Field(min_length=24, max_length=24)] | None = None
-    weekly: Annotated[list[NonNegativeFloat], Field(min_length=7, max_length=7)] | None = None
+    base_rate_per_s: Rate
+    phase_s: Delay = 0.0
+    hourly: Annotated[list[ProfileWeight], Field(min_length=24, max_length=24)] | None = None
+    weekly: Annotated[list[ProfileWeight], Field(min_length=7, max_length=7)] | None = None
+
+    @model_validator(mode="after")
+    def _peak_in_bounds(self) -> DiurnalArrivals:
+        hourly, weekly = self.hourly or [1.0], self.weekly or [1.0]
+        peak = self.base_rate_per_s * max(hourly) * max(weekly)
+        if peak <= 0:
+            raise ValueError("the hourly or weekly profile is 0 everywhere: no arrivals are possible")
+        if peak > MAX_RATE_PER_S:
+            raise ValueError(
+                f"the peak rate base_rate_per_s x max(hourly) x max(weekly) = {peak:g} per second "
+                f"exceeds {MAX_RATE_PER_S:g}"
+            )
+        return self
+
+    def mean_rate(self) -> float:
+        """Long-run arrivals per second (the base rate times the mean of each profile)."""
+        hourly, weekly = self.hourly or [1.0], self.weekly or [1.0]
+        return self.base_rate_per_s * (math.fsum(hourly) / len(hourly)) * (math.fsum(weekly) / len(weekly))
 
 
 Arrivals = Annotated[PoissonArrivals | MmppArrivals | DiurnalArrivals, Field(discriminator="process")]
 
 
 class SwfMappingConfig(Strict):
-    """How SWF jobs become quantum jobs (see :class:`qcloudsim.traces.swf.SwfMapping`)."""
+    """How SWF jobs become quantum jobs (see :class:`qcloudsim.traces.swf.SwfMapping`).
+
+    Attributes:
+        scale: ``linear`` (qubits = qubits_per_processor x processors) or ``log2``.
+        qubits_per_processor: Qubits per requested processor (``linear``).
+        min_qubits: Smallest circuit width.
+        max_qubits: Largest circuit width.
+        family: Circuit family of every job, or ``null`` for synthesised circuits.
+        depth_per_qubit: Depth per qubit of synthesised circuits.
+        two_qubit_density: Share of two-qubit slots in synthesised circuits.
+        shots: Shots per circuit (default: the trace's ``default_shots``).
+    """
 
     scale: Literal["linear", "log2"] = "linear"
-    qubits_per_processor: PositiveFloat = 1.0
-    min_qubits: Annotated[int, Field(ge=1)] = 2
-    max_qubits: Annotated[int, Field(ge=1)] = 27
+    qubits_per_processor: QubitFactor = 1.0
+    min_qubits: Qubits = 2
+    max_qubits: Qubits = 27
     family: str | None = "qft"
-    depth_per_qubit: Annotated[int, Field(ge=1)] = 4
-    two_qubit_density: Annotated[float, Field(ge=0, le=1)] = 0.5
-    shots: Annotated[int, Field(ge=1)] | None = None
+    depth_per_qubit: DepthPerQubit = 4
+    two_qubit_density: Probability = 0.5
+    shots: Shots | None = None
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SwfMappingConfig:
+        if self.min_qubits > self.max_qubits:
+            raise ValueError(f"min_qubits ({self.min_qubits}) must be <= max_qubits ({self.max_qubits})")
+        if self.family is not None:
+            _check_family_range(self.family, self.min_qubits, self.max_qubits)
+        return self
 
 
 class TraceConfig(Strict):
@@ -256,28 +517,26 @@ class TraceConfig(Strict):
         default_shots: Shots of rows without them.
     """
 
-    path: Path
+    path: ConfigPath
     format: Literal["auto", "canonical", "ibm", "swf", "qasm_list"] = "auto"
     on_error: Literal["raise", "skip"] = "raise"
     mapping: dict[str, str | None] = {}
     units: dict[str, str] = {}
     swf: SwfMappingConfig = SwfMappingConfig()
-    start_s: NonNegativeFloat | None = None
-    end_s: NonNegativeFloat | None = None
-    time_scale: PositiveFloat = 1.0
-    load_scale: PositiveFloat = 1.0
-    jitter_s: NonNegativeFloat = 60.0
+    start_s: Time | None = None
+    end_s: Time | None = None
+    time_scale: Scale = 1.0
+    load_scale: LoadScale = 1.0
+    jitter_s: Delay = 60.0
     users: list[str] | None = None
     device_map: dict[str, str] = {}
     runtime: Literal["model", "recorded"] = "model"
-    default_shots: Annotated[int, Field(ge=1)] = 1024
+    default_shots: Shots = 1024
 
     @field_validator("path")
     @classmethod
     def _exists(cls, value: Path) -> Path:
-        if not value.exists():
-            raise ValueError(f"trace file {value} does not exist")
-        return value
+        return _existing_file(value, "trace file")
 
     @model_validator(mode="after")
     def _window(self) -> TraceConfig:
@@ -300,30 +559,28 @@ class MixEntryConfig(Strict):
     Attributes:
         family: Family name (``qcloudsim.circuits.family_names()``).
         qasm: Path to an OpenQASM 2/3 file (relative to the config file).
-        qubits: Size or inclusive ``[min, max]`` range (families only).
+        qubits: Size or inclusive ``[min, max]`` range (families only), within the family's range.
         weight: Relative frequency.
     """
 
     family: str | None = None
-    qasm: Path | None = None
-    qubits: int | tuple[int, int] | None = None
-    weight: PositiveFloat = 1.0
+    qasm: ConfigPath | None = None
+    qubits: SizeOrRange | None = None
+    weight: Weight = 1.0
+
+    @field_validator("qasm")
+    @classmethod
+    def _qasm_exists(cls, value: Path | None) -> Path | None:
+        return None if value is None else _existing_file(value, "QASM file")
 
     @model_validator(mode="after")
     def _one_source(self) -> MixEntryConfig:
         if (self.family is None) == (self.qasm is None):
             raise ValueError("give exactly one of 'family' or 'qasm'")
         if self.family is not None:
-            from qcloudsim.circuits.families import family_names
-
-            names = family_names()
-            if self.family not in names:
-                raise ValueError(f"unknown family {self.family!r}; allowed: {', '.join(names)}")
             if self.qubits is None:
                 raise ValueError("a family entry needs 'qubits' (a size or [min, max])")
-            low, high = self.size_range()
-            if not (1 <= low <= high):
-                raise ValueError(f"'qubits' must be >= 1 with min <= max, got {self.qubits}")
+            _check_family_range(self.family, *self.size_range())
         elif self.qubits is not None:
             raise ValueError("'qubits' is taken from the QASM file; remove it")
         return self
@@ -337,15 +594,25 @@ class MixEntryConfig(Strict):
 
 
 class UserConfig(Strict):
-    """A user: name, group (fair-share) and share of the submitted jobs."""
+    """A user: name, group (fair-share) and share of the submitted jobs.
+
+    Attributes:
+        name: User name.
+        group: Fair-share group.
+        weight: Relative share of the submitted jobs.
+    """
 
     name: str
     group: str = "default"
-    weight: PositiveFloat = 1.0
+    weight: Weight = 1.0
 
 
 class TraceWorkloadConfig(Strict):
-    """A workload replayed from a trace."""
+    """A workload replayed from a trace.
+
+    Attributes:
+        trace: The trace and how to replay it.
+    """
 
     trace: TraceConfig
 
@@ -368,21 +635,32 @@ class WorkloadConfig(Strict):
             jobs name no device and the scheduler places them).
     """
 
-    jobs: Annotated[int, Field(ge=1)]
+    jobs: JobCount
     arrivals: Arrivals
     mix: Annotated[list[MixEntryConfig], Field(min_length=1)]
-    shots: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 4000
-    circuits: Annotated[int, Field(ge=1)] | Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)] = 1
+    shots: ShotsChoice = 4000
+    circuits: CircuitsChoice = 1
     users: Annotated[list[UserConfig], Field(min_length=1)] = [UserConfig(name="user0")]
-    priorities: Annotated[list[int], Field(min_length=1)] = [0]
-    deadline_slack_s: tuple[NonNegativeFloat, NonNegativeFloat] | None = None
-    deadline_fraction: Annotated[float, Field(ge=0, le=1)] = 1.0
-    targets: dict[str, PositiveFloat] = {}
+    priorities: Annotated[list[Priority], Field(min_length=1)] = [0]
+    deadline_slack_s: DelayRange | None = None
+    deadline_fraction: Probability = 1.0
+    targets: dict[str, Weight] = {}
 
     @model_validator(mode="after")
     def _slack_order(self) -> WorkloadConfig:
         if self.deadline_slack_s is not None and self.deadline_slack_s[0] > self.deadline_slack_s[1]:
             raise ValueError("deadline_slack_s must be [min, max] with min <= max")
+        return self
+
+    @model_validator(mode="after")
+    def _arrival_span(self) -> WorkloadConfig:
+        rate = self.arrivals.mean_rate()
+        span = self.jobs / rate if rate > 0 else math.inf
+        if span > MAX_TIME_S:
+            raise ValueError(
+                f"{self.jobs} jobs at a mean rate of {rate:g} per second arrive over about {span:.3g} s, "
+                f"beyond the longest simulated time ({MAX_TIME_S:g} s); use fewer jobs or a higher rate"
+            )
         return self
 
 
@@ -391,7 +669,7 @@ class SchedulerConfig(Strict):
 
     Attributes:
         name: Registered preset or ``"package.module:Class"``.
-        params: The preset's parameters.
+        params: The preset's parameters (checked against the constructor's annotations).
         label: Display label.
         order: Queue-order level replacing the preset's (a name such as
             ``fifo``, ``sjf``, ``priority``, ``edf``, ``fairshare``, ``qhrrn``,
@@ -410,12 +688,12 @@ class SchedulerConfig(Strict):
     """
 
     name: str = "fcfs"
-    params: dict[str, Any] = {}
+    params: dict[str, PlainData] = {}
     label: str | None = None
-    order: str | dict[str, Any] | None = None
-    placement: str | dict[str, Any] | None = None
+    order: str | dict[str, PlainData] | None = None
+    placement: str | dict[str, PlainData] | None = None
     multiplexing: Literal["exclusive", "shared"] | None = None
-    backfill: StrictBool | None = None
+    backfill: bool | None = None
     queues: Literal["auto", "global", "per_device"] = "auto"
 
     def topology(self, workload: WorkloadConfig | TraceWorkloadConfig) -> Literal["global", "per_device"]:
@@ -440,12 +718,23 @@ class SchedulerConfig(Strict):
     def _known(cls, value: str) -> str:
         from qcloudsim.schedulers.registry import scheduler_class
 
-        scheduler_class(value)
+        try:
+            scheduler_class(value)
+        except (TypeError, LookupError, ImportError, SyntaxError) as exc:
+            raise ValueError(f"cannot load scheduler {value!r}: {exc}") from None
         return value
 
     @model_validator(mode="after")
     def _buildable(self) -> SchedulerConfig:
-        self.build()
+        from qcloudsim.schedulers.registry import scheduler_class
+
+        check_parameters(f"scheduler {self.name!r}", scheduler_class(self.name), self.params)
+        check_level("order", self.order)
+        check_level("placement", self.placement)
+        try:
+            self.build()
+        except (TypeError, LookupError, OSError, ArithmeticError) as exc:
+            raise ValueError(f"scheduler {self.name!r} cannot be built: {exc}") from None
         return self
 
     @property
@@ -455,10 +744,15 @@ class SchedulerConfig(Strict):
 
 
 class RuntimeModelConfig(Strict):
-    """Runtime model parameters (see :mod:`qcloudsim.models.runtime`)."""
+    """Runtime model parameters (see :mod:`qcloudsim.models.runtime`).
 
-    per_job_overhead_s: NonNegativeFloat = 3.0
-    rep_delay_s: NonNegativeFloat | None = None
+    Attributes:
+        per_job_overhead_s: Fixed time per job (s).
+        rep_delay_s: Repetition delay between shots (s); ``null`` uses each device's.
+    """
+
+    per_job_overhead_s: Delay = 3.0
+    rep_delay_s: Delay | None = None
 
 
 class FidelityModelConfig(Strict):
@@ -466,6 +760,11 @@ class FidelityModelConfig(Strict):
 
     ``mode: exact`` transpiles each circuit onto its allocated qubits
     (:mod:`qcloudsim.models.exact`; needs circuits from families or QASM).
+
+    Attributes:
+        idle_decoherence: Count decoherence of idle qubits.
+        routing: Count the SWAPs routing adds.
+        mode: ``analytic`` (from circuit profiles) or ``exact`` (transpiled circuits).
     """
 
     idle_decoherence: bool = True
@@ -474,14 +773,25 @@ class FidelityModelConfig(Strict):
 
 
 class CrosstalkConfig(Strict):
-    """Crosstalk between co-located jobs (see :mod:`qcloudsim.models.crosstalk`)."""
+    """Crosstalk between co-located jobs (see :mod:`qcloudsim.models.crosstalk`).
+
+    Attributes:
+        enabled: Model crosstalk between jobs sharing a device.
+        kappa: Relative increase of an exposed coupler's error.
+    """
 
     enabled: bool = True
-    kappa: NonNegativeFloat = 1.0
+    kappa: Factor = 1.0
 
 
 class ModelsConfig(Strict):
-    """Model settings."""
+    """Model settings.
+
+    Attributes:
+        runtime: Runtime model.
+        fidelity: Fidelity model.
+        crosstalk: Crosstalk model.
+    """
 
     runtime: RuntimeModelConfig = RuntimeModelConfig()
     fidelity: FidelityModelConfig = FidelityModelConfig()
@@ -489,47 +799,84 @@ class ModelsConfig(Strict):
 
 
 class FixedStopConfig(Strict):
-    """Stop after a fixed number of iterations."""
+    """Stop after a fixed number of iterations.
+
+    Attributes:
+        rule: ``fixed``.
+        iterations: Iterations of each program.
+    """
 
     rule: Literal["fixed"]
-    iterations: Annotated[int, Field(ge=1)]
+    iterations: Iterations
+
+    def most_iterations(self) -> int | None:
+        """The most iterations a program can run."""
+        return self.iterations
 
 
 class CurveStopConfig(Strict):
-    """Stop on a stochastic convergence curve (see :class:`qcloudsim.hybrid.program.ConvergenceCurve`)."""
+    """Stop on a stochastic convergence curve (see :class:`qcloudsim.hybrid.program.ConvergenceCurve`).
+
+    Attributes:
+        rule: ``curve``.
+        initial_loss: Loss before the first iteration.
+        final_loss: Loss the curve converges to.
+        tau: Iterations per e-fold of the distance to the final loss.
+        noise: Standard deviation of the shot noise on each loss.
+        tolerance: Distance to the final loss that counts as converged.
+        max_iterations: Hard cap on iterations.
+    """
 
     rule: Literal["curve"]
-    initial_loss: float = 1.0
-    final_loss: float = 0.0
-    tau: PositiveFloat = 20.0
-    noise: NonNegativeFloat = 0.01
-    tolerance: PositiveFloat = 0.02
-    max_iterations: Annotated[int, Field(ge=1)] = 500
+    initial_loss: Loss = 1.0
+    final_loss: Loss = 0.0
+    tau: IterationScale = 20.0
+    noise: Factor = 0.01
+    tolerance: PositiveFactor = 0.02
+    max_iterations: Iterations = 500
+
+    def most_iterations(self) -> int | None:
+        """The most iterations a program can run."""
+        return self.max_iterations
 
 
 class TraceStopConfig(Strict):
-    """Follow a recorded optimizer loss trace (``builtin`` = the shipped VQE run)."""
+    """Follow a recorded optimizer loss trace (``builtin`` = the shipped VQE run).
+
+    Attributes:
+        rule: ``trace``.
+        path: Loss trace file, or ``builtin``.
+        tolerance: Distance to the final loss that counts as converged.
+    """
 
     rule: Literal["trace"]
-    path: Path | Literal["builtin"] = "builtin"
-    tolerance: NonNegativeFloat = 1e-3
+    path: Annotated[Literal["builtin"] | ConfigPath, Field(union_mode="left_to_right")] = "builtin"
+    tolerance: Factor = 1e-3
+
+    @field_validator("path")
+    @classmethod
+    def _exists(cls, value: Path | str) -> Path | str:
+        return value if value == "builtin" else _existing_file(Path(value), "loss trace")
+
+    def most_iterations(self) -> int | None:
+        """``None``: a trace is as long as its file, unknown until it is read."""
+        return None
 
 
 class AnsatzConfig(Strict):
-    """The ansatz: a benchmark family at a size or size range."""
+    """The ansatz: a benchmark family at a size or size range.
+
+    Attributes:
+        family: Family name (``qcloudsim.circuits.family_names()``).
+        qubits: Size or inclusive ``[min, max]`` range, within the family's range.
+    """
 
     family: str
-    qubits: int | tuple[int, int]
+    qubits: SizeOrRange
 
     @model_validator(mode="after")
     def _known(self) -> AnsatzConfig:
-        from qcloudsim.circuits.families import family_names
-
-        if self.family not in family_names():
-            raise ValueError(f"unknown family {self.family!r}; allowed: {', '.join(family_names())}")
-        low, high = self.size_range()
-        if not 1 <= low <= high:
-            raise ValueError(f"'qubits' must be >= 1 with min <= max, got {self.qubits}")
+        _check_family_range(self.family, *self.size_range())
         return self
 
     def size_range(self) -> tuple[int, int]:
@@ -538,9 +885,14 @@ class AnsatzConfig(Strict):
 
 
 class SessionConfig(Strict):
-    """Session-mode options (see :class:`qcloudsim.hybrid.program.SessionPolicy`)."""
+    """Session-mode options (see :class:`qcloudsim.hybrid.program.SessionPolicy`).
 
-    time_limit_s: PositiveFloat = 28800.0
+    Attributes:
+        time_limit_s: Longest session (s).
+        interleave: Let other jobs run on the device between a session's iterations.
+    """
+
+    time_limit_s: Duration = 28800.0
     interleave: bool = False
 
 
@@ -553,8 +905,8 @@ class ProgramGroupConfig(Strict):
         spacing_s: Mean time between program arrivals (s; exponential gaps, 0 = all at once).
         ansatz: Circuit family and size(s).
         shots: Shots per circuit.
-        circuits_per_iteration: Circuits per iteration, or
-        parameters: the ansatz parameters (parameter shift: 2 circuits each).
+        circuits_per_iteration: Circuits per iteration (give this or ``parameters``).
+        parameters: Parameters of the ansatz (parameter shift: 2 circuits each).
         stopping: ``fixed``, ``curve`` or ``trace``.
         classical_kind: ``cpu`` or ``gpu``.
         classical_step_s: Optimizer step per iteration (s).
@@ -565,17 +917,17 @@ class ProgramGroupConfig(Strict):
         group: User's group.
     """
 
-    count: Annotated[int, Field(ge=1)] = 1
-    start_s: NonNegativeFloat = 0.0
-    spacing_s: NonNegativeFloat = 0.0
+    count: JobCount = 1
+    start_s: Time = 0.0
+    spacing_s: Delay = 0.0
     ansatz: AnsatzConfig
-    shots: Annotated[int, Field(ge=1)] = 4000
-    circuits_per_iteration: Annotated[int, Field(ge=1)] | None = None
-    parameters: Annotated[int, Field(ge=1)] | None = None
+    shots: Shots = 4000
+    circuits_per_iteration: CircuitCount | None = None
+    parameters: Annotated[int, Field(ge=1, le=MAX_CIRCUITS_PER_JOB // 2)] | None = None
     stopping: Annotated[FixedStopConfig | CurveStopConfig | TraceStopConfig, Field(discriminator="rule")]
     classical_kind: Literal["cpu", "gpu"] = "cpu"
-    classical_step_s: NonNegativeFloat = 1.0
-    latency_s: NonNegativeFloat = 0.05
+    classical_step_s: Delay = 1.0
+    latency_s: Delay = 0.05
     mode: Literal["job", "batch", "session"] = "batch"
     session: SessionConfig = SessionConfig()
     user: str = "hybrid"
@@ -585,6 +937,19 @@ class ProgramGroupConfig(Strict):
     def _circuits(self) -> ProgramGroupConfig:
         if (self.circuits_per_iteration is None) == (self.parameters is None):
             raise ValueError("give exactly one of 'circuits_per_iteration' or 'parameters' (parameter shift: 2 per parameter)")
+        return self
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ProgramGroupConfig:
+        last = self.start_s + self.count * self.spacing_s
+        if last > MAX_TIME_S:
+            raise ValueError(
+                f"programs arrive until about start_s + count x spacing_s = {last:.3g} s, "
+                f"beyond the longest simulated time ({MAX_TIME_S:g} s)"
+            )
+        jobs = self.count * (self.stopping.most_iterations() or 1)
+        if jobs > MAX_JOBS:
+            raise ValueError(f"count x iterations = {jobs} jobs exceeds {MAX_JOBS}")
         return self
 
 
@@ -599,7 +964,7 @@ class HybridConfig(Strict):
 
     programs: Annotated[list[ProgramGroupConfig], Field(min_length=1)]
     mode: Literal["job", "batch", "session"] | None = None
-    classical: dict[Literal["cpu", "gpu"], Annotated[int, Field(ge=0)]] = {"cpu": 8, "gpu": 1}
+    classical: dict[Literal["cpu", "gpu"], NodeCount] = {"cpu": 8, "gpu": 1}
 
     @model_validator(mode="after")
     def _pool_has_nodes(self) -> HybridConfig:
@@ -613,26 +978,45 @@ class HybridConfig(Strict):
 
 
 class RewardConfig(Strict):
-    """Weights of the RL reward (see :mod:`qcloudsim.rl.env`)."""
+    """Weights of the RL reward (see :mod:`qcloudsim.rl.env`).
 
-    completion: NonNegativeFloat = 1.0
-    fidelity: NonNegativeFloat = 1.0
-    utilization: NonNegativeFloat = 0.0
+    Attributes:
+        completion: Weight of the (negative, scaled) completion time.
+        fidelity: Weight of the fidelity.
+        utilization: Weight of the fleet utilisation.
+    """
+
+    completion: Factor = 1.0
+    fidelity: Factor = 1.0
+    utilization: Factor = 0.0
 
 
 class TrainingConfig(Strict):
-    """MaskablePPO training settings (``qcloudsim train``)."""
+    """MaskablePPO training settings (``qcloudsim train``).
 
-    total_steps: Annotated[int, Field(ge=1)] = 50_000
-    seed: Annotated[int, Field(ge=0)] = 0
-    learning_rate: PositiveFloat = 3e-4
-    n_steps: Annotated[int, Field(ge=8)] = 512
-    batch_size: Annotated[int, Field(ge=8)] = 128
-    gamma: Annotated[float, Field(gt=0, le=1)] = 0.99
-    checkpoint_every: Annotated[int, Field(ge=1)] = 10_000
-    eval_seeds: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)] = [1000, 1001, 1002, 1003, 1004]
-    gcn_hidden: Annotated[int, Field(ge=4)] = 32
-    features_dim: Annotated[int, Field(ge=8)] = 64
+    Attributes:
+        total_steps: Environment steps of training.
+        seed: Seed of training (episode seeds are drawn from it).
+        learning_rate: Optimizer learning rate.
+        n_steps: Steps per rollout.
+        batch_size: Minibatch size.
+        gamma: Discount factor.
+        checkpoint_every: Steps between checkpoints.
+        eval_seeds: Held-out seeds of the evaluation.
+        gcn_hidden: Width of the graph network's hidden layers.
+        features_dim: Width of the extracted features.
+    """
+
+    total_steps: Steps = 50_000
+    seed: Seed = 0
+    learning_rate: LearningRate = 3e-4
+    n_steps: Rollout = 512
+    batch_size: Rollout = 128
+    gamma: Fraction = 0.99
+    checkpoint_every: Steps = 10_000
+    eval_seeds: Annotated[list[Seed], Field(min_length=1, max_length=10_000)] = [1000, 1001, 1002, 1003, 1004]
+    gcn_hidden: LayerWidth = 32
+    features_dim: Annotated[LayerWidth, Field(ge=8)] = 64
 
 
 class RLConfig(Strict):
@@ -648,28 +1032,49 @@ class RLConfig(Strict):
     """
 
     reward: RewardConfig = RewardConfig()
-    time_scale_s: PositiveFloat = 60.0
-    max_nodes: Annotated[int, Field(ge=2)] = 32
-    max_edges: Annotated[int, Field(ge=2)] = 256
-    max_steps: Annotated[int, Field(ge=1)] = 100_000
+    time_scale_s: Duration = 60.0
+    max_nodes: Annotated[Qubits, Field(ge=2)] = 32
+    max_edges: EdgeCount = 256
+    max_steps: Steps = 100_000
     training: TrainingConfig = TrainingConfig()
 
 
 class CuttingConfig(Strict):
-    """When and how to cut circuits (see :class:`qcloudsim.engine.cutting.CuttingPolicy`)."""
+    """When and how to cut circuits (see :class:`qcloudsim.engine.cutting.CuttingPolicy`).
+
+    Attributes:
+        when: ``never``; ``no_fit`` (only jobs no device can hold); ``faster``
+            (also jobs that would finish earlier cut onto an idle device).
+        max_fragment_qubits: Widest fragment (default: the largest connected region in the fleet).
+        max_overhead: Largest sampling overhead accepted; beyond it the job is rejected.
+        method: ``auto``, ``circuit`` (qiskit-addon-cutting) or ``analytic``.
+        seed: Seed of the cut search.
+    """
 
     when: Literal["never", "no_fit", "faster"] = "never"
-    max_fragment_qubits: Annotated[int, Field(ge=2)] | None = None
-    max_overhead: PositiveFloat = 1e6
+    max_fragment_qubits: Annotated[Qubits, Field(ge=2)] | None = None
+    max_overhead: Overhead = 1e6
     method: Literal["auto", "circuit", "analytic"] = "auto"
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Seed = 0
 
 
 class OutputConfig(Strict):
-    """Where results go (relative paths are relative to the working directory)."""
+    """Where results go (relative paths are relative to the working directory).
 
-    dir: Path | None = None
+    Attributes:
+        dir: Output folder (default ``results/<name>``); must not be a file.
+        plot: Write summary plots.
+    """
+
+    dir: ConfigPath | None = None
     plot: bool = True
+
+    @field_validator("dir")
+    @classmethod
+    def _not_a_file(cls, value: Path | None) -> Path | None:
+        if value is not None and _path_kind(value) in ("file", "other"):
+            raise ValueError(f"{value} is a file, expected a folder")
+        return value
 
 
 def _workload_kind(value: Any) -> str:
@@ -698,7 +1103,7 @@ class ExperimentConfig(Strict):
         seed: Seed of the run's seed sequence.
         horizon_s: Stop the clock here (s); ``null`` runs until all jobs are done.
         fleet: Devices: catalog names, catalog entries with options, or custom devices.
-        workload: The jobs.
+        workload: The jobs: a synthetic workload or a trace.
         scheduler: The policy.
         models: Model parameters.
         output: Output options.
@@ -707,11 +1112,13 @@ class ExperimentConfig(Strict):
             ``workload.arrivals.rate_per_s: [0.2, 0.4]``); every combination
             is a sweep point.
         hybrid: Hybrid (variational) programs run alongside the workload.
+        rl: Reinforcement-learning environment and training settings.
+        cutting: Circuit cutting.
     """
 
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
-    seed: Annotated[int, Field(ge=0)] = 0
-    horizon_s: PositiveFloat | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")]
+    seed: Seed = 0
+    horizon_s: Horizon | None = None
     fleet: Annotated[list[FleetEntry], Field(min_length=1)]
     workload: Annotated[
         Annotated[WorkloadConfig, Tag("synthetic")] | Annotated[TraceWorkloadConfig, Tag("trace")],
@@ -720,8 +1127,8 @@ class ExperimentConfig(Strict):
     scheduler: SchedulerConfig = SchedulerConfig()
     models: ModelsConfig = ModelsConfig()
     output: OutputConfig = OutputConfig()
-    replications: Annotated[int, Field(ge=1)] = 1
-    sweep: dict[str, Annotated[list[Any], Field(min_length=1)]] = {}
+    replications: Replications = 1
+    sweep: dict[str, Annotated[list[PlainData], Field(min_length=1, max_length=MAX_RUNS)]] = {}
     hybrid: HybridConfig | None = None
     rl: RLConfig = RLConfig()
     cutting: CuttingConfig = CuttingConfig()
@@ -732,6 +1139,15 @@ class ExperimentConfig(Strict):
         if not isinstance(value, list):
             return value
         return [{"catalog": item} if isinstance(item, str) else item for item in value]
+
+    @model_validator(mode="after")
+    def _run_count(self) -> ExperimentConfig:
+        runs = self.replications * math.prod(len(values) for values in self.sweep.values())
+        if runs > MAX_RUNS:
+            raise ValueError(f"the sweep has {runs} runs (points x replications), more than {MAX_RUNS}")
+        if self.seed + self.replications - 1 > MAX_SEED:
+            raise ValueError(f"seed + replications - 1 must be <= {MAX_SEED} (replications use seeds seed, seed + 1, ...)")
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> ExperimentConfig:

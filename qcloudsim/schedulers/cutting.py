@@ -40,6 +40,15 @@ from qcloudsim.workload.job import Job
 
 START_TOLERANCE_S = 1e-9
 
+MAX_WINDOW = 10_000
+"""Most parents planned in one round (each round's plan grows with it)."""
+
+MAX_ITERATIONS = 10_000_000
+"""Most annealing iterations per round (5,000 take about 0.2 s on a laptop core)."""
+
+MAX_WEIGHT = 1e6
+"""Largest fidelity weight or initial temperature (the energy terms are O(1))."""
+
 
 class _FragmentScheduler(Scheduler):
     """Shared round logic; subclasses pick the solver."""
@@ -47,10 +56,11 @@ class _FragmentScheduler(Scheduler):
     exclusive = True
 
     def __init__(self, window: int = 20, fidelity_weight: float = 0.0) -> None:
-        if not (isinstance(window, int) and window >= 1):
-            raise ValueError(f"{self.name}: window must be an integer >= 1, got {window!r}")
-        if not (isinstance(fidelity_weight, int | float) and 0 <= fidelity_weight):
-            raise ValueError(f"{self.name}: fidelity_weight must be >= 0, got {fidelity_weight!r}")
+        if not (isinstance(window, int) and not isinstance(window, bool) and 1 <= window <= MAX_WINDOW):
+            raise ValueError(f"{self.name}: window must be an integer in [1, {MAX_WINDOW}], got {window!r}")
+        if not (isinstance(fidelity_weight, int | float) and not isinstance(fidelity_weight, bool)
+                and 0 <= fidelity_weight <= MAX_WEIGHT):
+            raise ValueError(f"{self.name}: fidelity_weight must be a number in [0, {MAX_WEIGHT:g}], got {fidelity_weight!r}")
         self.window = window
         self.fidelity_weight = float(fidelity_weight)
         self._rng = np.random.default_rng(0)
@@ -165,8 +175,13 @@ class AnnealingScheduler(_FragmentScheduler):
     def __init__(self, iterations: int = 2000, window: int = 20, fidelity_weight: float = 0.0,
                  initial_temperature: float = 0.05) -> None:
         super().__init__(window, fidelity_weight)
-        if not (isinstance(iterations, int) and iterations >= 0):
-            raise ValueError(f"anneal: iterations must be an integer >= 0, got {iterations!r}")
+        if not (isinstance(iterations, int) and not isinstance(iterations, bool) and 0 <= iterations <= MAX_ITERATIONS):
+            raise ValueError(f"anneal: iterations must be an integer in [0, {MAX_ITERATIONS:,}], got {iterations!r}")
+        if not (isinstance(initial_temperature, int | float) and not isinstance(initial_temperature, bool)
+                and 0 < initial_temperature <= MAX_WEIGHT):
+            raise ValueError(
+                f"anneal: initial_temperature must be a number in (0, {MAX_WEIGHT:g}], got {initial_temperature!r}"
+            )
         self.iterations = iterations
         self.initial_temperature = float(initial_temperature)
 

@@ -66,6 +66,10 @@ from qcloudsim.workload.job import Job
 _TINY_S = 1e-9
 
 
+MAX_PARAMETER = 1e6
+"""Largest value of a QSRA weight, penalty or tolerance (each scales O(1) terms)."""
+
+
 class QuantumHRRNOrder(KeyedOrder):
     """Highest response ratio next, job size in qubit-seconds (see module doc).
 
@@ -282,8 +286,8 @@ class QSRAScheduler(PolicyScheduler):
             ("qubit_weight", qubit_weight), ("adjacency_penalty", adjacency_penalty),
             ("degree_penalty", degree_penalty), ("merge_tolerance", merge_tolerance),
         ):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (value >= 0 and math.isfinite(value)):
-                raise ValueError(f"qsra: {name} must be a finite number >= 0, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_PARAMETER:
+                raise ValueError(f"qsra: {name} must be a number in [0, {MAX_PARAMETER:g}], got {value!r}")
         self.spread = SpreadPlacement(adjacency_penalty, degree_penalty, merge_tolerance)
         self.hrrn = QuantumHRRNOrder(qubit_weight)
         super().__init__(self.hrrn, self.spread, backfill=backfill, exclusive=False)

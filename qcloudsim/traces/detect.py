@@ -33,7 +33,7 @@ def detect_format(path: str | Path) -> str:
         return "canonical"
     opener = gzip.open if name.endswith(".gz") else open
     try:
-        with opener(path, "rt") as handle:  # type: ignore[operator]
+        with opener(path, "rt") as handle:
             first = ""
             for line in handle:
                 if line.strip() and not line.lstrip().startswith(("#", ";")):

@@ -65,7 +65,7 @@ def test_unknown_family_and_bad_custom_device(tmp_path):
     message = str(err.value)
     assert "2 problems" in message
     assert "field 'workload.mix.0'" in message and "unknown family 'ghzz'" in message
-    assert "field 'fleet.2'" in message and "error_2q" in message
+    assert "field 'fleet.2.error_2q'" in message and "less than 1" in message
 
 
 def test_duplicate_device_names(tmp_path):

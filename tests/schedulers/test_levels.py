@@ -111,3 +111,17 @@ def test_custom_scheduler_classes_are_recorded_by_their_import_path():
     assert FCFSScheduler().describe()["name"] == "fcfs"
     assert compose(MyFCFS(), order="sjf").describe()["name"] == f"{here}.MyFCFS"
     assert compose(None, order="sjf").describe()["name"] == "composed"
+
+
+@pytest.mark.parametrize("name, params, message", [
+    ("anneal", {"iterations": 10**30}, "iterations must be an integer in"),
+    ("anneal", {"initial_temperature": -5}, "initial_temperature must be a number in"),
+    ("anneal", {"window": 10**9}, "window must be an integer in"),
+    ("greedy_finish", {"fidelity_weight": 1e300}, "fidelity_weight must be a number in"),
+    ("qsra", {"qubit_weight": 1e30}, "qubit_weight must be a number in"),
+])
+def test_scheduler_parameters_have_upper_bounds(name, params, message):
+    from qcloudsim.schedulers.registry import make_scheduler
+
+    with pytest.raises(ValueError, match=message):
+        make_scheduler(name, **params)
