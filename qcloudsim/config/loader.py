@@ -228,6 +228,28 @@ def _resolve_paths(data: dict, base: Path) -> None:
         for entry in mix:
             if isinstance(entry, dict) and isinstance(entry.get("qasm"), str):
                 entry["qasm"] = _relative_to(entry["qasm"], base)
+    hybrid = data.get("hybrid")
+    groups = hybrid.get("programs") if isinstance(hybrid, dict) else None
+    for group in groups if isinstance(groups, list) else ():
+        stopping = group.get("stopping") if isinstance(group, dict) else None
+        if isinstance(stopping, dict) and isinstance(stopping.get("path"), str) and stopping["path"] != "builtin":
+            stopping["path"] = _relative_to(stopping["path"], base)
+    scheduler = data.get("scheduler")
+    params = scheduler.get("params") if isinstance(scheduler, dict) else None
+    if isinstance(params, dict) and isinstance(params.get("checkpoint"), str):
+        params["checkpoint"] = _checkpoint_path(params["checkpoint"], base)
+
+
+def _checkpoint_path(text: str, base: Path) -> str:
+    """A policy checkpoint relative to the config's folder, like every other path in a config.
+
+    For configs written when checkpoints were relative to the working folder,
+    a path found there and not next to the config is kept as it is.
+    """
+    beside = Path(_relative_to(text, base))
+    if beside.exists() or beside.with_suffix(".zip").exists() or not Path(text).exists():
+        return str(beside)
+    return text
 
 
 def _relative_to(text: str, base: Path) -> str:

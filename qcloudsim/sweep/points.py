@@ -100,7 +100,11 @@ def run_id(config: ExperimentConfig, seed: int) -> str:
 
 
 def input_files(node: Any) -> list[Path]:
-    """Every existing file or folder a (part of a) config names, depth first."""
+    """Every existing file or folder a (part of a) config names, depth first (a policy checkpoint too)."""
+    if isinstance(node, dict) and isinstance(node.get("checkpoint"), str):
+        checkpoint = Path(node["checkpoint"])
+        found = [p for p in (checkpoint, checkpoint.with_suffix(".zip")) if p.is_file()][:1]
+        return found + [p for key, item in node.items() if key != "checkpoint" for p in input_files(item)]
     if isinstance(node, Path):
         return [node] if node.exists() else []
     if isinstance(node, BaseModel):

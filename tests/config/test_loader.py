@@ -200,3 +200,40 @@ def test_cutting_config_runs_and_validates(tmp_path):
     assert results.summary["jobs_cut"] == len(cut) and results.fragments is not None
     with pytest.raises(ConfigError, match="field 'cutting.when'"):
         load_config(write(tmp_path, small_config_data(cutting={"when": "sometimes"})))
+
+
+def test_drl_checkpoint_is_relative_to_the_config_like_other_paths(tmp_path, monkeypatch):
+    import shutil
+
+
+    root = Path(__file__).resolve().parents[2]
+    study = tmp_path / "study"
+    study.mkdir()
+    shutil.copy(root / "policies" / "rl_small" / "policy.zip", study / "policy.zip")
+    config = study / "drl.yaml"
+    scheduler = {"name": "drl", "params": {"checkpoint": "policy.zip"}}
+    config.write_text(yaml.safe_dump(small_config_data(scheduler=scheduler)))
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    loaded = load_config(config)
+    assert loaded.scheduler.params["checkpoint"] == str(study / "policy.zip")
+    legacy = study / "legacy.yaml"  # an older config: the path is relative to the working folder
+    (tmp_path / "policies").mkdir()
+    shutil.copy(root / "policies" / "rl_small" / "policy.zip", tmp_path / "policies" / "p.zip")
+    legacy.write_text(yaml.safe_dump(small_config_data(
+        scheduler={"name": "drl", "params": {"checkpoint": "policies/p.zip"}})))
+    assert load_config(legacy).scheduler.params["checkpoint"] == "policies/p.zip"
+
+
+def test_changing_the_policy_file_changes_the_run_key(tmp_path):
+    import shutil
+
+    from qcloudsim.sweep import expand
+    from tests.helpers import small_config
+
+    root = Path(__file__).resolve().parents[2]
+    policy = tmp_path / "policy.zip"
+    shutil.copy(root / "policies" / "rl_small" / "policy.zip", policy)
+    config = small_config(scheduler={"name": "drl", "params": {"checkpoint": str(policy)}})
+    before = expand(config)[0].run_id
+    policy.write_bytes(policy.read_bytes() + b"\0")
+    assert expand(config)[0].run_id != before
