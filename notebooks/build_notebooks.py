@@ -1,18 +1,31 @@
-"""Writes the notebooks in this folder from their cell sources (run after editing).
+"""Writes the notebooks in this folder from their cell sources, executes them and saves them with outputs.
 
-    python notebooks/build_notebooks.py
+    python notebooks/build_notebooks.py               # build, execute (about a minute on 2 cores), save
+    python notebooks/build_notebooks.py --no-execute  # build only, without outputs
 
-The notebooks are committed without outputs; the test suite executes them.
+Run it after editing a cell here, or after a change that alters what the
+notebooks print or plot. The notebooks are committed **with their outputs**,
+so the documentation site (mkdocs-jupyter, which never executes them) shows
+the tables and figures; the test suite executes them again from scratch and
+checks that they are saved with outputs. Execution uses nbclient with the
+repository root as working folder and writes the notebooks' results to a
+temporary folder (``QCLOUDSIM_NOTEBOOK_OUT``). Cell ids are fixed and timing
+metadata is not recorded, so a rebuild changes only what the code changed.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TIMEOUT_S = 600
 
 SETUP = """import os
 from pathlib import Path
@@ -115,12 +128,51 @@ TRACE_REPLAY = [
 ]
 
 
-def main() -> None:
+def build(name: str, cells: list) -> nbformat.NotebookNode:
+    """A notebook of ``cells`` with fixed cell ids (``<name>-<index>``) and no outputs."""
+    notebook = new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    })
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"{Path(name).stem.replace('_', '-')}-{index}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return notebook
+
+
+def execute(notebook: nbformat.NotebookNode, out_dir: Path) -> None:
+    """Run every cell in place (working folder: the repository root); stop at the first error."""
+    from nbclient import NotebookClient
+
+    saved = {key: os.environ.get(key) for key in ("QCLOUDSIM_NOTEBOOK_OUT", "PYTHONWARNINGS")}
+    os.environ["QCLOUDSIM_NOTEBOOK_OUT"] = str(out_dir)
+    # tqdm.auto warns in a kernel without ipywidgets; the saved outputs should not carry it
+    os.environ["PYTHONWARNINGS"] = "ignore:IProgress not found"
+    try:
+        NotebookClient(
+            notebook, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
+            resources={"metadata": {"path": str(ROOT)}},
+        ).execute()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    notebook.metadata.pop("widgets", None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-execute", action="store_true", help="write the notebooks without outputs")
+    args = parser.parse_args(argv)
     for name, cells in (("small_study.ipynb", SMALL_STUDY), ("trace_replay.ipynb", TRACE_REPLAY)):
-        notebook = new_notebook(cells=cells, metadata={
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        })
+        notebook = build(name, cells)
+        if not args.no_execute:
+            with tempfile.TemporaryDirectory(prefix="qcloudsim-notebook-") as out_dir:
+                execute(notebook, Path(out_dir))
+        nbformat.validate(notebook)
         nbformat.write(notebook, HERE / name)
         print(HERE / name)
 
