@@ -49,7 +49,9 @@ def make_instance(seed: int = 0, jobs: int = 20, max_fragments: int = 8, qpus: i
             )
             work += shots * base
         deadline = float(rng.uniform(0.5, 3.0) * work + rng.uniform(0, 60))
-        specs.append(JobSpec(id=j, fragments=tuple(frags), deadline_s=deadline, reconstruction_s=float(rng.uniform(0.1, 5))))
+        specs.append(
+            JobSpec(id=j, fragments=tuple(frags), deadline_s=deadline, reconstruction_s=float(rng.uniform(0.1, 5)))
+        )
     return Problem(now_s=0.0, jobs=tuple(specs), available_at_s=tuple(available))
 
 
@@ -73,7 +75,8 @@ def main() -> None:
             g_met.append(greedy.deadlines_met)
             g_span.append(greedy.makespan_s)
             a_met.append(agnostic.deadlines_met)
-        rows.append((budget, np.mean(times), np.max(times), np.mean(met), np.mean(g_met), np.mean(a_met), np.mean(span), np.mean(g_span)))
+        rows.append((budget, np.mean(times), np.max(times), np.mean(met), np.mean(g_met), np.mean(a_met),
+                     np.mean(span), np.mean(g_span)))
     frags = sum(problem.num_fragments for problem in [make_instance(s) for s in range(args.seeds)]) / args.seeds
     print(f"instance: 20 jobs, {frags:.1f} fragments on average, 10 QPUs; {args.seeds} seeds")
     print("iters | mean s | max s | met SA | met greedy-EFT | met agnostic | makespan SA s | makespan greedy s")

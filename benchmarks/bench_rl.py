@@ -57,7 +57,8 @@ def env_steps(env: QCloudEnv, steps: int) -> dict:
             done = terminated or truncated
             done_steps += 1
     wall = time.perf_counter() - start
-    return {"steps": done_steps, "steps_per_s": round(done_steps / wall), "reset_ms_median": round(statistics.median(resets) * 1e3, 2)}
+    return {"steps": done_steps, "steps_per_s": round(done_steps / wall),
+            "reset_ms_median": round(statistics.median(resets) * 1e3, 2)}
 
 
 def inference(env: QCloudEnv, model, decisions: int = 500) -> dict:
@@ -88,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
     env10 = QCloudEnv(ten_device_config())
     report = {"env_10_devices_random_actions": env_steps(env10, args.steps)}
-    fresh = MaskablePPO("MultiInputPolicy", env10, device="cpu", policy_kwargs={"features_extractor_class": CircuitGCNExtractor})
+    fresh = MaskablePPO("MultiInputPolicy", env10, device="cpu",
+                        policy_kwargs={"features_extractor_class": CircuitGCNExtractor})
     report["inference_10_devices_gcn_policy"] = inference(env10, fresh)
     shipped = ROOT / "policies" / "rl_small" / "policy.zip"
     if shipped.exists():

@@ -39,7 +39,8 @@ def _run(package_root: Path, jobs: int) -> dict:
 def _best(reports: list[dict]) -> tuple[int, dict[str, int]]:
     reference = max(max(r.get("bare_simpy_mm10_timings_jobs_per_s", [r["bare_simpy_mm10"]["jobs_per_s"]]))
                     for r in reports)
-    scenarios = [k for k, v in reports[0].items() if isinstance(v, dict) and "jobs_per_s" in v and k != "bare_simpy_mm10"]
+    scenarios = [k for k, v in reports[0].items()
+                 if isinstance(v, dict) and "jobs_per_s" in v and k != "bare_simpy_mm10"]
     return reference, {k: max(r[k]["jobs_per_s"] for r in reports) for k in scenarios}
 
 
@@ -62,12 +63,14 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
     ref_new, best_new = _best(new)
     ref_old, best_old = _best(old)
-    print(f"best of {args.rounds} rounds, {args.jobs} jobs; bare SimPy reference: base {ref_old}, this {ref_new} jobs/s")
+    print(f"best of {args.rounds} rounds, {args.jobs} jobs; "
+          f"bare SimPy reference: base {ref_old}, this {ref_new} jobs/s")
     print(f"| scenario | {args.base} jobs/s (ratio) | this checkout jobs/s (ratio) | this / base |")
     print("| --- | ---: | ---: | ---: |")
     for name, value in best_new.items():
         before = best_old[name]
-        print(f"| {name} | {before} ({before / ref_old:.3f}) | {value} ({value / ref_new:.3f}) | {value / before:.3f} |")
+        print(f"| {name} | {before} ({before / ref_old:.3f}) | {value} ({value / ref_new:.3f}) "
+              f"| {value / before:.3f} |")
     return 0
 
 

@@ -49,7 +49,8 @@ def _help(command, ctx) -> str:
     import qcloudsim
 
     package_dir = Path(qcloudsim.__file__).resolve().parent
-    return text.replace(str(package_dir.parent), "...")  # defaults inside the installed package, not this machine's path
+    # defaults inside the installed package, not this machine's path
+    return text.replace(str(package_dir.parent), "...")
 
 
 def cli_markdown(heading_level: int = 2) -> str:

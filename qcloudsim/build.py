@@ -149,7 +149,8 @@ def open_trace(trace: TraceConfig):
     if fmt == "canonical":
         return table.read_table(trace.path, on_error=trace.on_error, units=trace.units or None)
     if fmt == "ibm":
-        return ibm.read_ibm(trace.path, mapping=trace.mapping or None, units=trace.units or None, on_error=trace.on_error)
+        return ibm.read_ibm(trace.path, mapping=trace.mapping or None, units=trace.units or None,
+                            on_error=trace.on_error)
     if fmt == "swf":
         return swf.read_swf(trace.path, swf.SwfMapping(**trace.swf.model_dump()), on_error=trace.on_error)
     return qasm_list.read_qasm_list(trace.path, on_error=trace.on_error)
@@ -260,7 +261,9 @@ def _with_targets(jobs: Iterator[Job], workload: WorkloadConfig, streams: SeedSt
         yield job.revised(pinned_device=names[index])
 
 
-def _with_priorities_and_deadlines(jobs: Iterator[Job], workload: WorkloadConfig, streams: SeedStreams) -> Iterator[Job]:
+def _with_priorities_and_deadlines(
+    jobs: Iterator[Job], workload: WorkloadConfig, streams: SeedStreams
+) -> Iterator[Job]:
     """Draw priorities and deadlines as :func:`poisson_jobs` does (stream ``deadlines``)."""
     if len(workload.priorities) == 1 and workload.deadline_slack_s is None:
         if workload.priorities[0] == 0:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 import yaml
@@ -74,6 +75,24 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print a user-facing error (no traceback) and exit with ``code``."""
     errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """Ctrl-C anywhere in ``command`` (imports, reading the config) ends with a message and exit code 130.
+
+    The steps that keep or write something say more (``_on_interrupt``);
+    this catches the rest, which typer would end silently.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            errors.print("[bold yellow]interrupted:[/] nothing was written", highlight=False)
+            raise typer.Exit(130) from None
+
+    return wrapper
 
 
 def _fmt(value: object) -> str:
@@ -146,13 +165,20 @@ def print_sweep_summary(summary, swept: list[str], comparisons=None, fmt: str = 
 
 
 @app.command()
+@_interruptible
 def run(
     config: Annotated[Path, typer.Argument(help="Experiment YAML file.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (default: output.dir or results/<name>).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Results folder (default: output.dir or results/<name>).")
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", "-s", help="Override the config's seed.", min=0)] = None,
     backend: Annotated[str, typer.Option("--backend", help="Sweeps: 'local' (process pool) or 'ray'.")] = "local",
-    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local Ray).")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Local worker processes (default: CPU count).", min=1)] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster address (default: start a local Ray).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", help="Local worker processes (default: CPU count).", min=1)
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the results folder.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="Sweep summary: table, csv, markdown or json.")] = "table",
 ) -> None:
@@ -164,11 +190,12 @@ def run(
     if backend not in ("local", "ray"):
         fail(f"--backend must be 'local' or 'ray', got {backend!r}")
     _check_format(fmt)
-    try:
-        _find_user_modules(config)
-        cfg = load_config(config, overrides=None if seed is None else {"seed": seed})
-    except ConfigError as exc:
-        fail(str(exc))
+    with _on_interrupt("stopped while reading the config; nothing was written"):
+        try:
+            _find_user_modules(config)
+            cfg = load_config(config, overrides=None if seed is None else {"seed": seed})
+        except ConfigError as exc:
+            fail(str(exc))
     if cfg.sweep or cfg.replications > 1:
         _run_sweep(cfg, config, out, backend, address, workers, quiet, fmt)
         return
@@ -184,8 +211,9 @@ def run(
             fail(f"{config}: {exc}")
         _write(results, target, plot=_summary_plot() if cfg.output.plot else None)
     if not quiet:
-        print_summary(results.summary)
-        print_recorded(results.summary)
+        with _on_interrupt(f"the results are written to {target}"):
+            print_summary(results.summary)
+            print_recorded(results.summary)
         console.print(f"results written to [bold]{escape(str(target))}[/]")
     else:
         console.print(str(target))
@@ -210,8 +238,16 @@ def _run_sweep(
         outcome = run_sweep(cfg, target, backend=backend, workers=workers, address=address, progress=not quiet)
     except SweepInterrupted as exc:
         errors.print(
-            f"[bold yellow]interrupted:[/] {exc.finished} of {exc.total} runs are finished and kept in {escape(str(target))}. "
+            f"[bold yellow]interrupted:[/] {exc.finished} of {exc.total} runs are finished "
+            f"and kept in {escape(str(target))}. "
             "Run the same command again to resume: finished runs are reused, the others computed.",
+            highlight=False, soft_wrap=True,
+        )
+        raise typer.Exit(130) from None
+    except KeyboardInterrupt:  # outside the runs themselves (expanding, checking, aggregating)
+        errors.print(
+            f"[bold yellow]interrupted:[/] finished runs are kept in {escape(str(target))}. "
+            "Run the same command again to resume.",
             highlight=False, soft_wrap=True,
         )
         raise typer.Exit(130) from None
@@ -226,22 +262,25 @@ def _run_sweep(
     if quiet:
         console.print(str(target))
         return
-    print_sweep_summary(outcome.summary, outcome.swept, outcome.comparisons, fmt)
+    with _on_interrupt(f"the sweep is complete in {target}"):
+        print_sweep_summary(outcome.summary, outcome.swept, outcome.comparisons, fmt)
     damaged = f" ({outcome.damaged} incomplete or damaged, recomputed)" if outcome.damaged else ""
     (console if fmt == "table" else errors).print(  # CSV/JSON/Markdown on stdout stay clean for tools
-        f"{outcome.computed} runs computed{damaged}, {outcome.reused} reused; results written to [bold]{escape(str(target))}[/]"
+        f"{outcome.computed} runs computed{damaged}, {outcome.reused} reused; "
+        f"results written to [bold]{escape(str(target))}[/]"
     )
 
 
-def _find_user_modules(config: Path) -> None:
+def _find_user_modules(config: Path | None = None) -> None:
     """Let ``"module:Class"`` schedulers load from the config's folder and the working folder.
 
     ``python -m qcloudsim`` puts the working folder on ``sys.path`` and the
     ``qcloudsim`` script does not; both now find a module next to the config
-    or in the working folder, without ``PYTHONPATH``. Process-pool workers
-    inherit the path; Ray workers need the module installed.
+    (if any) or in the working folder, without ``PYTHONPATH``. Process-pool
+    workers inherit the path; Ray workers need the module installed.
     """
-    for folder in (str(Path.cwd()), str(config.resolve().parent)):
+    folders = [str(Path.cwd())] + ([str(config.resolve().parent)] if config is not None else [])
+    for folder in folders:
         if folder not in sys.path:
             sys.path.insert(0, folder)
 
@@ -364,16 +403,34 @@ def _summary_plot():
 
 
 @app.command()
+@_interruptible
 def replay(
     trace: Annotated[Path, typer.Argument(help="Trace file (canonical CSV/Parquet, IBM export, SWF, QASM list).")],
-    fleet: Annotated[str, typer.Option("--fleet", "-f", help="Comma-separated catalog devices.")] = "ibm_brisbane,ibm_torino,ibm_kyiv",
+    fleet: Annotated[
+        str, typer.Option("--fleet", "-f", help="Comma-separated catalog devices.")
+    ] = "ibm_brisbane,ibm_torino,ibm_kyiv",
     scheduler: Annotated[str, typer.Option("--scheduler", help="Scheduler name or 'package.module:Class'.")] = "fcfs",
-    param: Annotated[list[str] | None, typer.Option("--param", help="Scheduler parameter KEY=VALUE (YAML value; repeatable).")] = None,
-    backfill: Annotated[bool | None, typer.Option("--backfill/--no-backfill", help="Let later jobs start ahead of one that must wait (default: the scheduler's).")] = None,
-    order: Annotated[str | None, typer.Option("--order", help="Queue-order level (fifo, sjf, priority, edf, fairshare, qhrrn).")] = None,
-    placement: Annotated[str | None, typer.Option("--placement", help="Placement level (fidelity, least_loaded, weighted, spread).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="Scheduler parameter KEY=VALUE (YAML value; repeatable).")
+    ] = None,
+    backfill: Annotated[
+        bool | None,
+        typer.Option(
+            "--backfill/--no-backfill",
+            help="Let later jobs start ahead of one that must wait (default: the scheduler's).",
+        ),
+    ] = None,
+    order: Annotated[
+        str | None, typer.Option("--order", help="Queue-order level (fifo, sjf, priority, edf, fairshare, qhrrn).")
+    ] = None,
+    placement: Annotated[
+        str | None, typer.Option("--placement", help="Placement level (fidelity, least_loaded, weighted, spread).")
+    ] = None,
     multiplexing: Annotated[str | None, typer.Option("--multiplexing", help="'exclusive' or 'shared'.")] = None,
-    queues: Annotated[str, typer.Option("--queues", help="'auto' (per device when jobs are mapped to devices), 'global' or 'per_device'.")] = "auto",
+    queues: Annotated[
+        str,
+        typer.Option("--queues", help="'auto' (per device when jobs are mapped to devices), 'global' or 'per_device'."),
+    ] = "auto",
     fmt: Annotated[str, typer.Option("--format", help="auto, canonical, ibm, swf or qasm_list.")] = "auto",
     runtime: Annotated[str, typer.Option("--runtime", help="'model' or 'recorded' service times.")] = "model",
     time_scale: Annotated[float, typer.Option("--time-scale", help="Multiply arrival times (< 1 compresses).")] = 1.0,
@@ -381,9 +438,13 @@ def replay(
     start: Annotated[float | None, typer.Option("--start", help="Window start, trace seconds.")] = None,
     end: Annotated[float | None, typer.Option("--end", help="Window end, trace seconds.")] = None,
     user: Annotated[list[str] | None, typer.Option("--user", help="Keep only this user (repeatable).")] = None,
-    map_device: Annotated[list[str] | None, typer.Option("--map-device", help="TRACE_BACKEND=FLEET_DEVICE (repeatable).")] = None,
+    map_device: Annotated[
+        list[str] | None, typer.Option("--map-device", help="TRACE_BACKEND=FLEET_DEVICE (repeatable).")
+    ] = None,
     on_error: Annotated[str, typer.Option("--on-error", help="'raise' or 'skip' bad rows.")] = "raise",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (default results/replay_<trace>).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Results folder (default results/replay_<trace>).")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", "-s", min=0)] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -395,6 +456,7 @@ def replay(
     from qcloudsim.experiment import run as run_experiment
     from qcloudsim.traces.table import TraceError
 
+    _find_user_modules()
     mapping = {}
     for item in map_device or []:
         backend, sep, device = item.partition("=")
@@ -411,7 +473,9 @@ def replay(
         except yaml.YAMLError:
             fail(f"--param {key}: {value!r} is not a YAML value")
     scheduler_data: dict = {"name": scheduler, "params": params, "queues": queues}
-    for level, chosen in (("backfill", backfill), ("order", order), ("placement", placement), ("multiplexing", multiplexing)):
+    for level, chosen in (
+        ("backfill", backfill), ("order", order), ("placement", placement), ("multiplexing", multiplexing)
+    ):
         if chosen is not None:
             scheduler_data[level] = chosen
     name = "replay_" + "".join(c if c.isalnum() or c in "-_." else "_" for c in trace.name.split(".")[0])
@@ -429,7 +493,8 @@ def replay(
     try:
         cfg = ExperimentConfig.model_validate(data)
     except ValidationError as exc:
-        fail("; ".join(_replay_problem(tuple(clean_loc(tuple(e["loc"]))), e["msg"]) for e in exc.errors(include_url=False)))
+        fail("; ".join(_replay_problem(tuple(clean_loc(tuple(e["loc"]))), e["msg"])
+                       for e in exc.errors(include_url=False)))
     target = out or Path("results") / name
     _check_target(target)
     with _on_interrupt("nothing was written (a run's folder is written only when the run completes)"):
@@ -448,10 +513,13 @@ def replay(
 
 
 @app.command()
+@_interruptible
 def train(
     config: Annotated[Path, typer.Argument(help="Experiment YAML with an `rl` section.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default policies/<name>).")] = None,
-    steps: Annotated[int | None, typer.Option("--steps", help="Training steps (default rl.training.total_steps).", min=1)] = None,
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="Training steps (default rl.training.total_steps).", min=1)
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Train a DRL scheduler (MaskablePPO + GCN), evaluate it against the heuristics, write a model card."""
@@ -485,7 +553,9 @@ def train(
 @app.command()
 def plot(
     results: Annotated[Path, typer.Argument(help="A run or sweep results folder.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the PNGs (default: RESULTS/figures).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for the PNGs (default: RESULTS/figures).")
+    ] = None,
 ) -> None:
     """Draw the standard figures of a results folder as PNG files."""
     from qcloudsim.plots import plot_results
@@ -502,8 +572,12 @@ def plot(
 @app.command()
 def compare(
     results: Annotated[Path, typer.Argument(help="A sweep's results folder.")],
-    baseline: Annotated[str | None, typer.Option("--baseline", "-b", help="Level compared against (default: the first).")] = None,
-    factor: Annotated[str | None, typer.Option("--factor", help="Swept column compared (default: the scheduler's).")] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", "-b", help="Level compared against (default: the first).")
+    ] = None,
+    factor: Annotated[
+        str | None, typer.Option("--factor", help="Swept column compared (default: the scheduler's).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, markdown or json.")] = "table",
 ) -> None:
     """Paired comparisons of a sweep's levels against a baseline (same seeds, 95 % CIs, p-values)."""
@@ -519,9 +593,12 @@ def compare(
     swept = [p.replace(".", "_") for p in sweep.metadata.get("sweep", {})]
     factor = factor or scheduler_factor(swept)
     if factor is None:
-        fail(f"{results}: the sweep varies no scheduler; name the swept column with --factor (one of: {', '.join(swept)})")
+        fail(f"{results}: the sweep varies no scheduler; name the swept column with --factor "
+             f"(one of: {', '.join(swept)})")
     levels = list(dict.fromkeys(sweep.runs[factor])) if factor in sweep.runs else []
-    chosen: object = levels[0] if baseline is None and levels else next((v for v in levels if str(v) == baseline), baseline)
+    chosen: object = (
+        levels[0] if baseline is None and levels else next((v for v in levels if str(v) == baseline), baseline)
+    )
     try:
         table = paired_comparison(sweep.runs, factor, chosen, swept)
     except ValueError as exc:

@@ -42,7 +42,8 @@ PIPED_WIDTH = 200
 
 
 def _out() -> Console:
-    """Console for normal output: the terminal's width, or wide when piped (created per call so test runners capture it)."""
+    """Console for normal output: the terminal's width, or wide when piped
+    (created per call so test runners capture it)."""
     console = Console()
     return console if console.is_terminal else Console(width=PIPED_WIDTH)
 

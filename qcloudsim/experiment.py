@@ -91,7 +91,8 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
         "config_hash": config.digest(),
         "seed": seed,
         "scheduler": scheduler.describe(),
-        "devices": [{"name": d.name, "qubits": d.num_qubits, "snapshot": d.snapshot_date, "source": d.source} for d in devices],
+        "devices": [{"name": d.name, "qubits": d.num_qubits, "snapshot": d.snapshot_date, "source": d.source}
+                    for d in devices],
         "versions": _versions(),
         "wall_time_s": wall,
         "time_unit": "s",

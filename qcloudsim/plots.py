@@ -179,7 +179,8 @@ def fidelity_vs_wait(ax: Axes, jobs: pd.DataFrame, hue: str | None = None) -> No
     done = jobs[jobs["status"] == "completed"]
     groups = done.groupby(hue, sort=True) if hue else [(None, done)]
     for value, group in groups:
-        ax.scatter(group["wait_s"], group["fidelity"], s=6, alpha=0.5, label=None if hue is None else f"{hue}={value!s}")
+        ax.scatter(group["wait_s"], group["fidelity"], s=6, alpha=0.5,
+                   label=None if hue is None else f"{hue}={value!s}")
     ax.set_xlabel("wait (s)")
     ax.set_ylabel("estimated fidelity")
     ax.set_title("Fidelity vs wait")
@@ -203,7 +204,9 @@ def metric_vs_load(ax: Axes, summary: pd.DataFrame, x: str, metric: str, hue: st
         ax.legend(title=hue, fontsize="small")
 
 
-def share_vs_allocation(ax: Axes, jobs: pd.DataFrame, allocations: dict[str, float] | None = None, by: str = "group") -> None:
+def share_vs_allocation(
+    ax: Axes, jobs: pd.DataFrame, allocations: dict[str, float] | None = None, by: str = "group"
+) -> None:
     """Each group's (or user's) share of used QPU time, beside its allocation when known."""
     done = jobs[jobs["status"] == "completed"]
     used = done.groupby(by)["run_s"].sum()

@@ -21,7 +21,9 @@ class ProgressMonitor(Monitor):
         disable: ``None`` shows the bar only on a terminal.
     """
 
-    def __init__(self, total: int | None, description: str = "jobs", every: int = 256, disable: bool | None = None) -> None:
+    def __init__(
+        self, total: int | None, description: str = "jobs", every: int = 256, disable: bool | None = None
+    ) -> None:
         if disable is None:
             disable = not sys.stderr.isatty()
         self._bar = tqdm(total=total, desc=description, unit="job", disable=disable, leave=False)

@@ -41,7 +41,8 @@ def make_calibration(
 
 def line_device(name: str = "line5", n: int = 5, **kwargs) -> Device:
     """A device whose qubits form a line 0-1-...-(n-1)."""
-    return Device(name=name, calibration=make_calibration(n, [(i, i + 1) for i in range(n - 1)], **kwargs), rep_delay_s=250e-6)
+    return Device(name=name, calibration=make_calibration(n, [(i, i + 1) for i in range(n - 1)], **kwargs),
+                  rep_delay_s=250e-6)
 
 
 def ghz_profile(n: int) -> CircuitProfile:

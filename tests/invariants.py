@@ -176,7 +176,8 @@ def _check_accounting(ctx: _Context) -> None:
         have = set(jobs["job_id"])
         missing = sorted(wanted - have)
         if missing:
-            problems.append(f"submitted jobs missing from results.jobs: {_examples(missing)} ({len(missing)} of {len(wanted)})")
+            problems.append(f"submitted jobs missing from results.jobs: {_examples(missing)} "
+                            f"({len(missing)} of {len(wanted)})")
         extra = jobs[~jobs["job_id"].isin(wanted)]
         if len(extra):
             program_ids = set(ctx.programs["program_id"]) if len(ctx.programs) else set()
@@ -201,7 +202,8 @@ def _check_accounting(ctx: _Context) -> None:
         if len(elsewhere):
             problems.append(
                 "pinned jobs that ran on another device: "
-                + _examples(f"job {r.job_id} pinned to {r.pinned_device} ran on {r.device}" for r in elsewhere.itertuples())
+                + _examples(f"job {r.job_id} pinned to {r.pinned_device} ran on {r.device}"
+                            for r in elsewhere.itertuples())
             )
     if problems:
         raise AssertionError("; ".join(problems))
@@ -223,7 +225,8 @@ def _check_programs(ctx: _Context) -> None:
     if not configured:
         if len(programs):
             problems.append(f"{len(programs)} program rows but no hybrid programs configured")
-        if "program_id" in jobs and jobs["program_id"].notna().any() and not isinstance(config.workload, TraceWorkloadConfig):
+        if ("program_id" in jobs and jobs["program_id"].notna().any()
+                and not isinstance(config.workload, TraceWorkloadConfig)):
             problems.append("job rows carry a program_id but no hybrid programs are configured")
         if problems:
             raise AssertionError("; ".join(problems))
@@ -250,7 +253,8 @@ def _check_programs(ctx: _Context) -> None:
         problems.append("program arrival differs from the configured one: " + _examples(moved))
     bad = programs[~programs["status"].isin(["completed", "failed"])]
     if len(bad):
-        problems.append("programs with a non-terminal status: " + _examples(f"{r.program_id}={r.status}" for r in bad.itertuples()))
+        problems.append("programs with a non-terminal status: "
+                        + _examples(f"{r.program_id}={r.status}" for r in bad.itertuples()))
     failed = programs[(programs["status"] == "failed") & (programs["reason"].fillna("").str.len() == 0)]
     if len(failed):
         problems.append(f"failed programs without a reason: {_examples(failed['program_id'].tolist())}")
@@ -272,13 +276,15 @@ def _check_programs(ctx: _Context) -> None:
     if len(early):
         problems.append(
             "program jobs that arrive before their program: "
-            + _examples(f"job {r.job_id} at {r.arrival_s} < {r.program_id} at {r.arrival_s_program}" for r in early.itertuples())
+            + _examples(f"job {r.job_id} at {r.arrival_s} < {r.program_id} at {r.arrival_s_program}"
+                        for r in early.itertuples())
         )
     after = joined[joined["end_s_program"].notna() & (joined["arrival_s"] > joined["end_s_program"] + EPS)]
     if len(after):
         problems.append(
             "program jobs that arrive after their program ended: "
-            + _examples(f"job {r.job_id} at {r.arrival_s} > {r.program_id} end {r.end_s_program}" for r in after.itertuples())
+            + _examples(f"job {r.job_id} at {r.arrival_s} > {r.program_id} end {r.end_s_program}"
+                        for r in after.itertuples())
         )
     if problems:
         raise AssertionError("; ".join(problems))
@@ -295,8 +301,10 @@ def _check_fragments(ctx: _Context) -> None:
         problems.append(f"fragment ids with several rows: {_examples(sorted(set(dupes)))}")
     bad = fragments[~fragments["status"].isin(TERMINAL)]
     if len(bad):
-        problems.append("fragments with a non-terminal status: " + _examples(f"{r.job_id}={r.status}" for r in bad.itertuples()))
-    unexplained = fragments[fragments["status"].isin(["rejected", "failed"]) & (fragments["reason"].fillna("").str.len() == 0)]
+        problems.append("fragments with a non-terminal status: "
+                        + _examples(f"{r.job_id}={r.status}" for r in bad.itertuples()))
+    unexplained = fragments[fragments["status"].isin(["rejected", "failed"])
+                            & (fragments["reason"].fillna("").str.len() == 0)]
     if len(unexplained):
         problems.append(f"rejected/failed fragments without a reason: {_examples(unexplained['job_id'].tolist())}")
     parents = jobs.set_index("job_id")
@@ -315,7 +323,8 @@ def _check_fragments(ctx: _Context) -> None:
             if group["end_s"].max() > parent["end_s"] + EPS:
                 problems.append(f"cut job {parent_id} ends before its last fragment")
             if not math.isclose(group["start_s"].min(), parent["start_s"], abs_tol=EPS):
-                problems.append(f"cut job {parent_id} start {parent['start_s']} != first fragment start {group['start_s'].min()}")
+                problems.append(f"cut job {parent_id} start {parent['start_s']} "
+                                f"!= first fragment start {group['start_s'].min()}")
         elif (group["status"] != "completed").any() and parent["status"] != "failed":
             problems.append(f"cut job {parent_id} is {parent['status']} although a fragment did not complete")
         if (group["arrival_s"] < parent["arrival_s"] - EPS).any():
@@ -401,7 +410,8 @@ def _check_qubits(ctx: _Context) -> None:
     runs, problems = ctx.runs, []
     unknown = runs[~runs["device"].isin(ctx.devices)]
     if len(unknown):
-        problems.append("runs on a device not in the fleet: " + _examples(f"{r.job_id} on {r.device!r}" for r in unknown.itertuples()))
+        problems.append("runs on a device not in the fleet: "
+                        + _examples(f"{r.job_id} on {r.device!r}" for r in unknown.itertuples()))
     for device, group in runs[runs["device"].isin(ctx.devices)].groupby("device"):
         size = ctx.devices[device]
         events: dict[int, list[tuple[float, float, int]]] = {}
@@ -491,7 +501,8 @@ def _check_attempts(ctx: _Context) -> None:
         raise AssertionError(f"results.attempts lacks columns {sorted(missing)}")
     bad = attempts[~attempts["outcome"].isin(ATTEMPT_OUTCOMES)]
     if len(bad):
-        problems.append("attempt outcomes outside {completed, interrupted, failed}: " + _examples(bad["outcome"].unique()))
+        problems.append("attempt outcomes outside {completed, interrupted, failed}: "
+                        + _examples(bad["outcome"].unique()))
     if attempts.duplicated(["job_id", "attempt"]).any():
         problems.append("duplicate (job_id, attempt) rows")
     known = set(ctx.jobs["job_id"]) | (set(ctx.fragments["job_id"]) if len(ctx.fragments) else set())
@@ -511,9 +522,11 @@ def _check_attempts(ctx: _Context) -> None:
         if len(lost):
             problems.append(f"completed {label}s without a completed attempt: {_examples(lost['job_id'].tolist())}")
         found = merged[merged["outcome"].notna()]
-        off = found[(found["device"] != found["device_attempt"]) | ~np.isclose(found["end_s"], found["end_s_attempt"], rtol=0, atol=EPS)]
+        off = found[(found["device"] != found["device_attempt"])
+                    | ~np.isclose(found["end_s"], found["end_s_attempt"], rtol=0, atol=EPS)]
         if len(off):
-            problems.append(f"completed {label}s whose completed attempt differs in device or end: {_examples(off['job_id'].tolist())}")
+            problems.append(f"completed {label}s whose completed attempt differs in device or end: "
+                            f"{_examples(off['job_id'].tolist())}")
     if problems:
         raise AssertionError("; ".join(problems))
 

@@ -103,7 +103,8 @@ def test_missing_rl_extra_names_the_install_command_readably(tmp_path):
         "import sys\n"
         "class NotInstalled:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('sb3_contrib', 'stable_baselines3', 'torch', 'torch_geometric', 'gymnasium'):\n"
+        "        if name.split('.')[0] in ('sb3_contrib', 'stable_baselines3', 'torch', "
+        "'torch_geometric', 'gymnasium'):\n"
         "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
         "sys.meta_path.insert(0, NotInstalled())\n"
         "from qcloudsim.cli import main\n"
@@ -130,7 +131,8 @@ def test_custom_scheduler_next_to_the_config_loads_without_pythonpath(tmp_path):
         "from qcloudsim.schedulers.fcfs import FCFSScheduler\n\n\nclass Mine(FCFSScheduler):\n    pass\n"
     )
     config = folder / "custom.yaml"
-    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "my_scheduler:Mine"}, output={"plot": False})))
+    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "my_scheduler:Mine"},
+                                                       output={"plot": False})))
     script = (  # -P: no working folder on sys.path, as for the installed `qcloudsim` script
         "import sys\nfrom qcloudsim.cli import main\n"
         f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '-o', 'out', '-q']\nmain()\n"
@@ -141,3 +143,23 @@ def test_custom_scheduler_next_to_the_config_loads_without_pythonpath(tmp_path):
     from qcloudsim.results.results import Results
 
     assert Results.read(tmp_path / "out").metadata["scheduler"]["name"] == "my_scheduler:Mine"
+
+
+def test_replay_finds_a_custom_scheduler_in_the_working_folder(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "my_replay_scheduler.py").write_text(
+        "from qcloudsim.schedulers.fcfs import FCFSScheduler\n\n\nclass Mine(FCFSScheduler):\n    pass\n"
+    )
+    trace = root / "tests" / "data" / "trace_pinned.csv"
+    script = (
+        "import sys\nfrom qcloudsim.cli import main\n"
+        f"sys.argv = ['qcloudsim', 'replay', {str(trace)!r}, '--fleet', 'ibm_perth,ibm_lagos', "
+        "'--scheduler', 'my_replay_scheduler:Mine', '-o', 'out', '-q']\nmain()\n"
+    )
+    result = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr

@@ -217,7 +217,8 @@ def hybrid(cfg: dict) -> dict:
         "classical_kind": "cpu", "classical_step_s": 0.5, "latency_s": 0.05,
         "session": {"time_limit_s": 12.0}, "group": "hybrid",
     }
-    programs = [{**group, "mode": mode, "user": f"hybrid_{mode}", "start_s": 3.0 + i} for i, mode in enumerate(HYBRID_MODES)]
+    programs = [{**group, "mode": mode, "user": f"hybrid_{mode}", "start_s": 3.0 + i}
+                for i, mode in enumerate(HYBRID_MODES)]
     late = round(LATE_PROGRAM_FRACTION * _arrival_span_s(cfg), 3)
     programs.append({**group, "mode": "batch", "user": "hybrid_late", "start_s": late})
     cfg["hybrid"] = {"classical": {"cpu": 2, "gpu": 0}, "programs": programs}
@@ -437,7 +438,8 @@ def clean_run():
 def _with(results, **changes):
     from types import SimpleNamespace
 
-    fields = {name: getattr(results, name) for name in ("jobs", "timeline", "summary", "metadata", "calibrations", "programs", "fragments")}
+    fields = {name: getattr(results, name)
+              for name in ("jobs", "timeline", "summary", "metadata", "calibrations", "programs", "fragments")}
     fields["attempts"] = getattr(results, "attempts", None)
     fields.update(changes)
     return SimpleNamespace(**fields)
@@ -453,7 +455,8 @@ def _mutations(results):
     clash = jobs.copy()
     index = clash.index[clash["job_id"] == second["job_id"]][0]
     clash.at[index, "device"] = first["device"]
-    clash.at[index, "qubits"] = list(first["qubits"])[:1] + [q for q in range(50) if q not in first["qubits"]][: len(second["qubits"]) - 1]
+    clash.at[index, "qubits"] = (list(first["qubits"])[:1]
+                                 + [q for q in range(50) if q not in first["qubits"]][: len(second["qubits"]) - 1])
     clash.at[index, "start_s"] = first["start_s"]
     clash.at[index, "end_s"] = first["end_s"]
     clash.at[index, "arrival_s"] = min(first["arrival_s"], clash.at[index, "arrival_s"])

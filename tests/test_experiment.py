@@ -49,7 +49,10 @@ def test_write_and_read_back(tmp_path):
     from qcloudsim.plots import plot_run_summary
 
     out = results.write(tmp_path / "res", plot=plot_run_summary)
-    assert sorted(p.name for p in out.iterdir()) == ["attempts.parquet", "calibrations.parquet", "jobs.parquet", "manifest.json", "summary.json", "summary.png", "timeline.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "attempts.parquet", "calibrations.parquet", "jobs.parquet", "manifest.json", "summary.json", "summary.png",
+        "timeline.parquet",
+    ]
     meta = json.loads((out / "summary.json").read_text())["metadata"]
     assert meta["seed"] == 3 and len(meta["config_hash"]) == 64 and "simpy" in meta["versions"]
     back = Results.read(out)

@@ -16,7 +16,8 @@ def test_plot_run_folder(tmp_path):
     result = runner.invoke(app, ["plot", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "run" / "figures").iterdir())
-    assert names == ["fidelity_vs_wait.png", "gantt.png", "share_vs_allocation.png", "summary.png", "utilization_over_time.png"]
+    assert names == ["fidelity_vs_wait.png", "gantt.png", "share_vs_allocation.png", "summary.png",
+                     "utilization_over_time.png"]
     assert all((tmp_path / "run" / "figures" / n).stat().st_size > 5000 for n in names)
 
 

@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         g = group.set_index(LOAD)
         lines.append(f"| {mode} | " + " | ".join(cell(g.loc[x], "background_completion_mean_s") for x in loads) + " |")
     lines += ["", "## Shares of time to solution and QPU time held idle by sessions", "",
-              "| mode | load | queue | QPU | classical | network | session idle (s, all programs) |", "|---|---|---|---|---|---|---|"]
+              "| mode | load | queue | QPU | classical | network | session idle (s, all programs) |",
+              "|---|---|---|---|---|---|---|"]
     for _, row in summary.iterrows():
         lines.append(f"| {row[MODE]} | {row[LOAD]} | " + " | ".join(f"{row[s]:.2f}" for s in SHARES)
                      + f" | {row['program_session_idle_s']:.0f} |")
@@ -89,14 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     crossover = [x for x in loads if tts.loc[x, "session"] < tts.loc[x, "batch"]]
     lines += ["", "![modes vs load](modes_vs_load.png)", "", "## Reading the results", "",
               f"* **Crossover.** At {loads[0]} jobs/s batch mode solves about as fast as a session "
-              f"({tts.loc[loads[0], 'batch']:.0f} s vs {tts.loc[loads[0], 'session']:.0f} s) without holding a QPU idle. "
+              f"({tts.loc[loads[0], 'batch']:.0f} s vs {tts.loc[loads[0], 'session']:.0f} s) "
+              "without holding a QPU idle. "
               f"From {crossover[0] if crossover else 'no load in this sweep'} jobs/s on, the session wins "
               f"(at {loads[-1]} jobs/s: {tts.loc[loads[-1], 'session']:.0f} s vs {tts.loc[loads[-1], 'batch']:.0f} s), "
               "because a batch job queues again in every iteration.",
               "* **Sessions cost the other users.** A session holds its device through every classical step and",
               "  network round trip (the idle column), so the other users' completion times rise steeply with load.",
               "  That is the price of reserving a QPU.",
-              "* **Job mode** queues each of the 8 circuits separately. On exclusive devices they run one after another,",
+              "* **Job mode** queues each of the 8 circuits separately. "
+              "On exclusive devices they run one after another,",
               "  behind other jobs, so it is the slowest mode at every load and adds the most queue pressure.",
               ""]
     (HERE / "report.md").write_text("\n".join(lines))

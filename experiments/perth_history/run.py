@@ -52,25 +52,28 @@ def main() -> int:
               f"(`{config.fleet[0].history.path.name}`) and submits {len(results.jobs)} jobs of two fixed "
               "circuits (GHZ-5, QFT-4, 4000 shots) about every 6 hours. Each job's estimated fidelity uses "
               "the calibration in force when it starts.", ""]
-    lines += ["| circuit | jobs | median fidelity | min | max | Spearman(fidelity, mean CX error) |", "|---|---|---|---|---|---|"]
+    lines += ["| circuit | jobs | median fidelity | min | max | Spearman(fidelity, mean CX error) |",
+              "|---|---|---|---|---|---|"]
     for circuit, group in jobs.groupby("circuit"):
         rho = spearmanr(group["fidelity"], group["mean_cx_error"]).statistic
         lines.append(f"| {circuit} | {len(group)} | {group['fidelity'].median():.3f} | {group['fidelity'].min():.3f} | "
                      f"{group['fidelity'].max():.3f} | {rho:.2f} |")
-    lines += ["", "Median estimated fidelity by month:", "", "| month | " + " | ".join(sorted(jobs["circuit"].unique())) + " | mean CX error |",
+    lines += ["", "Median estimated fidelity by month:", "",
+              "| month | " + " | ".join(sorted(jobs["circuit"].unique())) + " | mean CX error |",
               "|---|" + "---|" * (jobs["circuit"].nunique() + 1)]
     pivot = jobs.pivot_table(index="month", columns="circuit", values="fidelity", aggfunc="median")
     cx = jobs.groupby("month")["mean_cx_error"].median()
     for month, row in pivot.iterrows():
         lines.append(f"| {month} | " + " | ".join(f"{v:.3f}" for v in row) + f" | {cx[month]:.4f} |")
     waited = results.jobs[results.jobs["wait_s"] > 86400]
+    waited_days = sorted({(START + pd.Timedelta(seconds=float(t))).strftime("%Y-%m-%d") for t in waited["arrival_s"]})
     lines += ["", "Each job's fidelity follows the calibration of the day it ran: the monthly medians move "
               "with the recorded errors, and the spread within a circuit (min to max above) comes from "
               "single days with bad couplers or readout. The correlation with the *mean* CX error is "
               "moderate, because placement picks the best connected qubits and readout errors count too.",
               "",
               f"{len(waited)} jobs waited more than a day (longest {results.jobs['wait_s'].max() / 86400:.1f} days, "
-              f"submitted {', '.join(sorted({(START + pd.Timedelta(seconds=float(t))).strftime('%Y-%m-%d') for t in waited['arrival_s']}))}). "
+              f"submitted {', '.join(waited_days)}). "
               "On those days the recorded data has a broken coupler that splits the 7-qubit chip so that no "
               "5 connected qubits exist, so GHZ-5 cannot be placed and strict FCFS holds the queue behind it.",
               "", "![fidelity over time](fidelity_over_time.png)", ""]
@@ -78,7 +81,8 @@ def main() -> int:
 
     fig, ax = plt.subplots(figsize=(10, 4.5), constrained_layout=True)
     for circuit, group in jobs.groupby("circuit"):
-        ax.plot(group["date"].to_numpy(), group["fidelity"].to_numpy(), ".", ms=3, label=f"{circuit} (estimated fidelity)")
+        ax.plot(group["date"].to_numpy(), group["fidelity"].to_numpy(), ".", ms=3,
+                label=f"{circuit} (estimated fidelity)")
     ax.set_ylabel("estimated fidelity")
     ax.set_ylim(0, 1)
     twin = ax.twinx()

@@ -102,7 +102,8 @@ def by_size(predicted: np.ndarray, measured: np.ndarray) -> list[dict]:
         mask = (measured >= low) & (measured < high)
         if mask.any():
             rel = np.abs(predicted[mask] - measured[mask]) / measured[mask]
-            rows.append({"band_s": f"{low}-{high}", "jobs": int(mask.sum()), "median_relative_error": float(np.median(rel))})
+            rows.append({"band_s": f"{low}-{high}", "jobs": int(mask.sum()),
+                         "median_relative_error": float(np.median(rel))})
     return rows
 
 

@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         "of 3–27 qubits, 4,000 or 10,000 shots, 1–50 circuits per job (mean QPU time about 40 s; IBM's",
         "measured median is 6.9 s and p90 190 s), five users in three groups, half the jobs with a",
         "deadline 1–30 min after arrival. Each cell is the mean over 5 replications with its 95 % Student-t",
-        f"confidence interval; the replications share seeds across schedulers (common random numbers). {len(outcome.runs)} runs.",
+        "confidence interval; the replications share seeds across schedulers (common random numbers). "
+        f"{len(outcome.runs)} runs.",
         "",
     ]
     for metric, label in METRICS:
@@ -101,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {name} | " + " | ".join(cell(by_load.loc[x], metric) for x in loads) + " |")
         lines.append("")
     lines += [f"## Mean wait per group at {loads[-1]} jobs/s (s)", "",
-              "Allocations for `fairshare`: physics 50 %, chemistry 25 %, ml 25 %. Demand (QPU time): about 30 %, 30 %, 40 %.",
+              "Allocations for `fairshare`: physics 50 %, chemistry 25 %, ml 25 %. "
+              "Demand (QPU time): about 30 %, 30 %, 40 %.",
               "", "| scheduler | " + " | ".join(waits.columns) + " |", "|---|" + "---|" * len(waits.columns)]
     for name, row in waits.iterrows():
         lines.append(f"| {name} | " + " | ".join(f"{v:.0f}" for v in row) + " |")

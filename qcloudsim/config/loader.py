@@ -71,7 +71,9 @@ class ConfigLoader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:  # PyYAML's own constructors
+        except (
+            ValueError, TypeError, ArithmeticError, LookupError, AttributeError
+        ) as exc:  # PyYAML's own constructors
             tag = node.tag.rsplit(":", 1)[-1]
             shown = str(node.value) if isinstance(node, yaml.ScalarNode) else str(getattr(node, "id", "value"))
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
@@ -181,7 +183,9 @@ def parse_yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except DuplicateKeyError as exc:
-        raise ConfigError(f"{path}, line {exc.line}: duplicate key {exc.key!r} (first at line {exc.first_line})") from None
+        raise ConfigError(
+            f"{path}, line {exc.line}: duplicate key {exc.key!r} (first at line {exc.first_line})"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}{_yaml_position(exc, text)}: invalid YAML: {_yaml_problem(exc)}") from None
     except RecursionError:
@@ -238,6 +242,30 @@ def _resolve_paths(data: dict, base: Path) -> None:
     params = scheduler.get("params") if isinstance(scheduler, dict) else None
     if isinstance(params, dict) and isinstance(params.get("checkpoint"), str):
         params["checkpoint"] = _checkpoint_path(params["checkpoint"], base)
+    sweep = data.get("sweep")
+    if isinstance(sweep, dict):
+        for key, values in sweep.items():
+            if isinstance(values, list):
+                sweep[key] = [_resolve_swept(str(key), value, base) for value in values]
+
+
+_SWEPT_PATHS = re.compile(r"workload\.trace\.path|fleet\.\d+\.history\.path|workload\.mix\.\d+\.qasm"
+                          r"|hybrid\.programs\.\d+\.stopping\.path")
+"""Swept keys whose values are paths (relative to the config, like the same keys outside the sweep)."""
+
+
+def _resolve_swept(key: str, value: Any, base: Path) -> Any:
+    """A swept value with its paths made relative to the config's folder, as :func:`_resolve_paths` does."""
+    if _SWEPT_PATHS.fullmatch(key) and isinstance(value, str) and value != "builtin":
+        return _relative_to(value, base)
+    if key == "scheduler.params.checkpoint" and isinstance(value, str):
+        return _checkpoint_path(value, base)
+    if key in ("scheduler", "scheduler.params") and isinstance(value, dict):
+        params = value.get("params") if key == "scheduler" else value
+        if isinstance(params, dict) and isinstance(params.get("checkpoint"), str):
+            params = {**params, "checkpoint": _checkpoint_path(params["checkpoint"], base)}
+            return {**value, "params": params} if key == "scheduler" else params
+    return value
 
 
 def _checkpoint_path(text: str, base: Path) -> str:
@@ -295,7 +323,7 @@ _UNION_TAGS: dict[str, frozenset[str]] = {
 """Discriminator tags pydantic inserts after a union field (for lists: after the index)."""
 
 _ANYWHERE_TAGS = frozenset({ONE_TAG, MANY_TAG})
-"""Tags of :func:`qcloudsim.config.schema.one_or_many` (never a field name: they contain a hyphen)."""
+"""Tags of :func:`qcloudsim.config.values.one_or_many` (never a field name: they contain a hyphen)."""
 
 
 def clean_loc(loc: Loc) -> Loc:
@@ -308,7 +336,8 @@ def clean_loc(loc: Loc) -> Loc:
     out: list[str | int] = []
     dropped = False
     for part in loc:
-        if isinstance(part, str) and (part.startswith(("function-", "constrained-")) or (out and part in _ANYWHERE_TAGS)):
+        if isinstance(part, str) and (part.startswith(("function-", "constrained-"))
+                                      or (out and part in _ANYWHERE_TAGS)):
             continue
         if isinstance(part, str) and out and not dropped:
             owner = out[-1] if isinstance(out[-1], str) else (out[-2] if len(out) > 1 else None)
@@ -361,7 +390,8 @@ def _message(error: Mapping[str, Any], loc: Loc) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
             message = message[len(prefix):]
-    if kind not in ("value_error", "assertion_error") and "input" in error and not isinstance(error["input"], (dict, list)):
+    if (kind not in ("value_error", "assertion_error") and "input" in error
+            and not isinstance(error["input"], (dict, list))):
         shown = repr(error["input"])
         if len(shown) > MAX_SHOWN_INPUT:
             shown = shown[: MAX_SHOWN_INPUT - 3] + "..."

@@ -881,7 +881,8 @@ class AnsatzConfig(Strict):
 
     def size_range(self) -> tuple[int, int]:
         """Inclusive qubit range."""
-        return (self.qubits, self.qubits) if isinstance(self.qubits, int) else (int(self.qubits[0]), int(self.qubits[1]))
+        return ((self.qubits, self.qubits) if isinstance(self.qubits, int)
+                else (int(self.qubits[0]), int(self.qubits[1])))
 
 
 class SessionConfig(Strict):
@@ -936,7 +937,8 @@ class ProgramGroupConfig(Strict):
     @model_validator(mode="after")
     def _circuits(self) -> ProgramGroupConfig:
         if (self.circuits_per_iteration is None) == (self.parameters is None):
-            raise ValueError("give exactly one of 'circuits_per_iteration' or 'parameters' (parameter shift: 2 per parameter)")
+            raise ValueError("give exactly one of 'circuits_per_iteration' or 'parameters' "
+                             "(parameter shift: 2 per parameter)")
         return self
 
     @model_validator(mode="after")
@@ -1146,7 +1148,8 @@ class ExperimentConfig(Strict):
         if runs > MAX_RUNS:
             raise ValueError(f"the sweep has {runs} runs (points x replications), more than {MAX_RUNS}")
         if self.seed + self.replications - 1 > MAX_SEED:
-            raise ValueError(f"seed + replications - 1 must be <= {MAX_SEED} (replications use seeds seed, seed + 1, ...)")
+            raise ValueError(f"seed + replications - 1 must be <= {MAX_SEED} "
+                             "(replications use seeds seed, seed + 1, ...)")
         return self
 
     @model_validator(mode="after")

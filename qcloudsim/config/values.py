@@ -209,7 +209,9 @@ JobCount = Annotated[int, Field(ge=1, le=MAX_JOBS), TypeName("JobCount")]
 Rate = Annotated[float, Field(ge=MIN_RATE_PER_S, le=MAX_RATE_PER_S, allow_inf_nan=False), TypeName("Rate")]
 """An arrival rate (1/s)."""
 
-StateRate = Annotated[float, Field(ge=0, le=MAX_RATE_PER_S, allow_inf_nan=False), AfterValidator(_zero_or_rate), TypeName("StateRate")]
+StateRate = Annotated[
+    float, Field(ge=0, le=MAX_RATE_PER_S, allow_inf_nan=False), AfterValidator(_zero_or_rate), TypeName("StateRate")
+]
 """An arrival rate (1/s) that may be 0 (a silent state)."""
 
 Time = Annotated[float, Field(ge=0, le=MAX_TIME_S, allow_inf_nan=False), TypeName("Time")]
@@ -257,7 +259,9 @@ PositiveFactor = Annotated[float, Field(gt=0, le=MAX_FACTOR, allow_inf_nan=False
 Loss = Annotated[float, Field(ge=-MAX_FACTOR, le=MAX_FACTOR, allow_inf_nan=False), TypeName("Loss")]
 """An optimizer loss value."""
 
-LogTrend = Annotated[float, Field(ge=-MAX_LOG_TREND_PER_H, le=MAX_LOG_TREND_PER_H, allow_inf_nan=False), TypeName("LogTrend")]
+LogTrend = Annotated[
+    float, Field(ge=-MAX_LOG_TREND_PER_H, le=MAX_LOG_TREND_PER_H, allow_inf_nan=False), TypeName("LogTrend")
+]
 """A drift of a logarithm per hour."""
 
 Scale = Annotated[float, Field(ge=MIN_SCALE, le=MAX_SCALE, allow_inf_nan=False), TypeName("Scale")]
@@ -340,10 +344,16 @@ if typing.TYPE_CHECKING:  # what the fields hold, for type checkers (``one_or_ma
     ShotsChoice = int | list[int]
     CircuitsChoice = int | list[int]
 else:
-    PerQubitCoherence = one_or_many(CoherenceUs, Annotated[list[CoherenceUs], Field(min_length=1, max_length=MAX_QUBITS)])
+    PerQubitCoherence = one_or_many(
+        CoherenceUs, Annotated[list[CoherenceUs], Field(min_length=1, max_length=MAX_QUBITS)]
+    )
     PerQubitError = one_or_many(ErrorRate, Annotated[list[ErrorRate], Field(min_length=1, max_length=MAX_QUBITS)])
-    PerCouplerError = one_or_many(ErrorRate, Annotated[list[ErrorRate], Field(min_length=1, max_length=10 * MAX_QUBITS)])
-    PerQubitDurationNs = one_or_many(DurationNs, Annotated[list[DurationNs], Field(min_length=1, max_length=MAX_QUBITS)])
+    PerCouplerError = one_or_many(
+        ErrorRate, Annotated[list[ErrorRate], Field(min_length=1, max_length=10 * MAX_QUBITS)]
+    )
+    PerQubitDurationNs = one_or_many(
+        DurationNs, Annotated[list[DurationNs], Field(min_length=1, max_length=MAX_QUBITS)]
+    )
     PerCouplerDurationNs = one_or_many(
         DurationNs, Annotated[list[DurationNs], Field(min_length=1, max_length=10 * MAX_QUBITS)]
     )

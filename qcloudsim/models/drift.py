@@ -89,7 +89,9 @@ def _rebuild(
     )
 
 
-def drift_step(calibration: Calibration, dt_s: float, params: DriftParams, rng: np.random.Generator, timestamp: str = "") -> Calibration:
+def drift_step(
+    calibration: Calibration, dt_s: float, params: DriftParams, rng: np.random.Generator, timestamp: str = ""
+) -> Calibration:
     """The calibration ``dt_s`` seconds later under the drift model (pure given ``rng``)."""
     hours = dt_s / 3600.0
     n, m = calibration.num_qubits, len(calibration.edges)
@@ -99,7 +101,8 @@ def drift_step(calibration: Calibration, dt_s: float, params: DriftParams, rng: 
         return params.error_trend_per_h * hours + params.error_volatility_per_sqrt_h * root * rng.standard_normal(size)
 
     def coh(size: int) -> np.ndarray:
-        return -params.coherence_trend_per_h * hours + params.coherence_volatility_per_sqrt_h * root * rng.standard_normal(size)
+        return (-params.coherence_trend_per_h * hours
+                + params.coherence_volatility_per_sqrt_h * root * rng.standard_normal(size))
 
     t1 = _scale(calibration.t1_s, coh(n))
     t2 = _scale(calibration.t2_s, coh(n))
@@ -109,7 +112,9 @@ def drift_step(calibration: Calibration, dt_s: float, params: DriftParams, rng: 
     return _rebuild(calibration, t1, t2, readout, e1, e2, params.max_error, timestamp or calibration.timestamp)
 
 
-def recalibrate(nominal: Calibration, params: DriftParams, rng: np.random.Generator, timestamp: str = "") -> Calibration:
+def recalibrate(
+    nominal: Calibration, params: DriftParams, rng: np.random.Generator, timestamp: str = ""
+) -> Calibration:
     """A fresh calibration: ``nominal`` with multiplicative scatter ``exp(sigma_cal Z)``."""
     n, m = nominal.num_qubits, len(nominal.edges)
     s = params.recalibration_scatter

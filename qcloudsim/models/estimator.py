@@ -172,7 +172,8 @@ class Estimator:
         key: tuple
         if exact:
             if device is None:
-                raise ValueError("exact fidelity mode needs the device; price jobs through qcloudsim.models.cost.CostModel")
+                raise ValueError("exact fidelity mode needs the device; "
+                                 "price jobs through qcloudsim.models.cost.CostModel")
             key = (profile.key, calibration.version, region, rep_delay_s, device.name)
         else:
             key = (profile.key, calibration.version, region, rep_delay_s)

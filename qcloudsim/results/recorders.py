@@ -53,7 +53,9 @@ class JobRecorder(Monitor):
     def __init__(self) -> None:
         self._num = {c: array("d") for c in ("arrival_s", "start_s", "end_s", "fidelity", "deadline_s")}
         self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits", "priority", "interruptions")}
-        self._obj: dict[str, list] = {c: [] for c in ("user", "group", "circuit", "device", "qubits", "status", "reason")}
+        self._obj: dict[str, list] = {
+            c: [] for c in ("user", "group", "circuit", "device", "qubits", "status", "reason")
+        }
         self._optional: dict[str, list] = {}
         self._seen = 0
 

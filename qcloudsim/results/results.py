@@ -68,7 +68,8 @@ class Results:
             ResultsError: ``out_dir`` is a file, or a folder holding other files.
         """
         if plot is True:
-            raise TypeError("Results.write(plot=...) takes the function that draws, e.g. qcloudsim.plots.plot_run_summary")
+            raise TypeError("Results.write(plot=...) takes the function that draws, "
+                            "e.g. qcloudsim.plots.plot_run_summary")
 
         def fill(folder: Path) -> None:
             write_parquet(folder / JOBS_FILE, self.jobs)

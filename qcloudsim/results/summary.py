@@ -40,7 +40,8 @@ def device_utilization(timeline: pd.DataFrame, period_s: float) -> pd.DataFrame:
         calibrating_s, busy_fraction, qubit_fraction, qubit_s``.
     """
     if timeline.empty or period_s <= 0:
-        return pd.DataFrame(columns=["device", "num_qubits", "busy_s", "down_s", "calibrating_s", "busy_fraction", "qubit_fraction", "qubit_s"])
+        return pd.DataFrame(columns=["device", "num_qubits", "busy_s", "down_s", "calibrating_s", "busy_fraction",
+                                     "qubit_fraction", "qubit_s"])
     frame = timeline.assign(length=timeline["end_s"] - timeline["start_s"])
     frame["busy_len"] = frame["length"].where(frame["jobs"] > 0, 0.0)
     frame["down_len"] = frame["length"].where(frame["state"] == "down", 0.0)
@@ -55,7 +56,8 @@ def device_utilization(timeline: pd.DataFrame, period_s: float) -> pd.DataFrame:
     )
     grouped["busy_fraction"] = grouped["busy_s"] / period_s
     grouped["qubit_fraction"] = grouped["qubit_s"] / (grouped["num_qubits"] * period_s)
-    return grouped.reset_index()[["device", "num_qubits", "busy_s", "down_s", "calibrating_s", "busy_fraction", "qubit_fraction", "qubit_s"]]
+    return grouped.reset_index()[["device", "num_qubits", "busy_s", "down_s", "calibrating_s", "busy_fraction",
+                                  "qubit_fraction", "qubit_s"]]
 
 
 SLOWDOWN_FLOOR_S = 10.0

@@ -146,7 +146,8 @@ class QCloudEnv(gym.Env):
             action = self.wait_action
             if not mask[self.wait_action]:
                 self._pending = (snapshot, job, *self._observe_again(snapshot, job))
-                return self._observation(), reward, False, self._steps >= self.config.rl.max_steps, self._info(invalid_action=True)
+                return (self._observation(), reward, False, self._steps >= self.config.rl.max_steps,
+                        self._info(invalid_action=True))
         if action != self.wait_action:
             reward = self._place(snapshot, job, action)
             self._sim.request_round()
@@ -182,7 +183,8 @@ class QCloudEnv(gym.Env):
         runtime = snapshot.runtime_s(job, quote)
         completion = (sim.now - job.arrival_s + runtime) / self.config.rl.time_scale_s
         busy = sum(1 for q in sim.qpus if q.running) / len(sim.qpus)
-        return float(weights.fidelity * job.state.fidelity - weights.completion * completion + weights.utilization * busy)
+        return float(weights.fidelity * job.state.fidelity - weights.completion * completion
+                     + weights.utilization * busy)
 
     def _advance(self, after_wait: bool = False) -> None:
         """Step SimPy events until a decision point or the end of the work."""

@@ -65,7 +65,9 @@ class _SeededEpisodes(QCloudEnv):
         return super().reset(seed=seed, options=options)
 
 
-def train(config: ExperimentConfig, out_dir: str | Path, total_steps: int | None = None, progress: bool = True) -> TrainOutcome:
+def train(
+    config: ExperimentConfig, out_dir: str | Path, total_steps: int | None = None, progress: bool = True
+) -> TrainOutcome:
     """Train, checkpoint, evaluate and write the model card (see module doc)."""
     import torch
     from sb3_contrib import MaskablePPO
@@ -92,7 +94,8 @@ def train(config: ExperimentConfig, out_dir: str | Path, total_steps: int | None
         },
     )
     model.set_logger(configure(str(out), ["csv"]))
-    checkpoints = CheckpointCallback(save_freq=settings.checkpoint_every, save_path=str(out / "checkpoints"), name_prefix="policy")
+    checkpoints = CheckpointCallback(save_freq=settings.checkpoint_every, save_path=str(out / "checkpoints"),
+                                     name_prefix="policy")
     started = time.perf_counter()
     model.learn(total_timesteps=steps, callback=checkpoints, progress_bar=progress)
     wall = time.perf_counter() - started
@@ -106,7 +109,9 @@ def train(config: ExperimentConfig, out_dir: str | Path, total_steps: int | None
     return TrainOutcome(out, policy, wall, evaluation)
 
 
-def evaluate(config: ExperimentConfig, policy: Path, seeds: list[int], heuristics: tuple[str, ...] = HEURISTICS) -> pd.DataFrame:
+def evaluate(
+    config: ExperimentConfig, policy: Path, seeds: list[int], heuristics: tuple[str, ...] = HEURISTICS
+) -> pd.DataFrame:
     """Mean completion time and fidelity per scheduler over ``seeds`` (one row per scheduler and seed)."""
     from qcloudsim.experiment import run
 
@@ -184,7 +189,8 @@ def _model_card(config: ExperimentConfig, out: Path, steps: int, wall: float, ev
     drl = table.set_index("scheduler").loc["drl"]
     heuristics = table[table["scheduler"] != "drl"].sort_values("completion_mean_s")
     best = heuristics.iloc[0]
-    beats_fcfs = drl["completion_mean_s"] < fcfs["completion_mean_s"] and drl["fidelity_mean"] >= fcfs["fidelity_mean"] - 1e-12
+    beats_fcfs = (drl["completion_mean_s"] < fcfs["completion_mean_s"]
+                  and drl["fidelity_mean"] >= fcfs["fidelity_mean"] - 1e-12)
     beats_best = drl["completion_mean_s"] < best["completion_mean_s"]
     lines = [
         f"# DRL scheduling policy: `{config.name}`", "",
@@ -196,7 +202,8 @@ def _model_card(config: ExperimentConfig, out: Path, steps: int, wall: float, ev
         f"| training seed | {config.rl.training.seed} (episode seeds drawn below {TRAIN_SEED_RANGE}) |",
         f"| training steps | {steps:,} decisions |",
         f"| wall time | {wall:.0f} s on 2 CPU cores |",
-        f"| reward | fidelity x {config.rl.reward.fidelity} - completion/{config.rl.time_scale_s:.0f} s x {config.rl.reward.completion} |",
+        f"| reward | fidelity x {config.rl.reward.fidelity} - completion/{config.rl.time_scale_s:.0f} s "
+        f"x {config.rl.reward.completion} |",
         f"| evaluation seeds | {', '.join(map(str, config.rl.training.eval_seeds))} (never seen in training) |",
         "", "![training curve](training_curve.png)", "",
         "## Evaluation on held-out seeds (mean ± 95 % CI half-width)", "",
@@ -205,24 +212,32 @@ def _model_card(config: ExperimentConfig, out: Path, steps: int, wall: float, ev
     for _, row in table.sort_values("completion_mean_s").iterrows():
         lines.append(
             f"| {row['scheduler']} | {row['completion_mean_s']:.2f} ± {row['completion_mean_s_ci95']:.2f} | "
-            f"{row['wait_mean_s']:.2f} ± {row['wait_mean_s_ci95']:.2f} | {row['fidelity_mean']:.4f} ± {row['fidelity_mean_ci95']:.4f} |"
+            f"{row['wait_mean_s']:.2f} ± {row['wait_mean_s_ci95']:.2f} | "
+            f"{row['fidelity_mean']:.4f} ± {row['fidelity_mean_ci95']:.4f} |"
         )
     paired = paired_difference(evaluation, "drl", "fcfs")
     lines += [
         "",
         "Paired over the same seeds (policy minus FCFS, mean [95 % CI]): completion "
-        f"{paired['completion_mean_s'][0]:+.2f} s [{paired['completion_mean_s'][1]:+.2f}, {paired['completion_mean_s'][2]:+.2f}], "
-        f"fidelity {paired['fidelity_mean'][0]:+.4f} [{paired['fidelity_mean'][1]:+.4f}, {paired['fidelity_mean'][2]:+.4f}].",
+        f"{paired['completion_mean_s'][0]:+.2f} s "
+        f"[{paired['completion_mean_s'][1]:+.2f}, {paired['completion_mean_s'][2]:+.2f}], "
+        f"fidelity {paired['fidelity_mean'][0]:+.4f} "
+        f"[{paired['fidelity_mean'][1]:+.4f}, {paired['fidelity_mean'][2]:+.4f}].",
         "",
-        f"* Against FCFS: the policy's mean completion time is {drl['completion_mean_s']:.2f} s vs {fcfs['completion_mean_s']:.2f} s, "
+        f"* Against FCFS: the policy's mean completion time is {drl['completion_mean_s']:.2f} s "
+        f"vs {fcfs['completion_mean_s']:.2f} s, "
         f"mean fidelity {drl['fidelity_mean']:.4f} vs {fcfs['fidelity_mean']:.4f}: "
-        + ("**beats FCFS at equal or better fidelity** (means over the evaluation seeds)" if beats_fcfs else "**does not beat FCFS on both counts.**")
+        + ("**beats FCFS at equal or better fidelity** (means over the evaluation seeds)" if beats_fcfs
+           else "**does not beat FCFS on both counts.**")
         + (". The completion-time gain is not significant at 95 % over these seeds (the paired interval contains 0); "
-           "the fidelity gain is." if beats_fcfs and paired["completion_mean_s"][2] > 0 and paired["fidelity_mean"][1] > 0 else "."),
+           "the fidelity gain is."
+           if beats_fcfs and paired["completion_mean_s"][2] > 0 and paired["fidelity_mean"][1] > 0 else "."),
         f"* Against the best heuristic by mean completion (`{best['scheduler']}`, {best['completion_mean_s']:.2f} s): "
-        + ("the policy is faster." if beats_best else "the policy is **not** faster; the heuristic remains the better choice on this metric."),
+        + ("the policy is faster." if beats_best
+           else "the policy is **not** faster; the heuristic remains the better choice on this metric."),
         "", "Load it as a scheduler:", "", "```yaml",
-        "scheduler: {name: drl, params: {checkpoint: policies/" + out.name + "/policy.zip}}", "```", "",
+        "scheduler: {name: drl, params: {checkpoint: " + (out / "policy.zip").as_posix() + "}}", "```", "",
+        "(a relative checkpoint is relative to the config file's folder, or else the working folder)", "",
     ]
     (out / "README.md").write_text("\n".join(lines))
     import yaml

@@ -60,7 +60,8 @@ class _FragmentScheduler(Scheduler):
             raise ValueError(f"{self.name}: window must be an integer in [1, {MAX_WINDOW}], got {window!r}")
         if not (isinstance(fidelity_weight, int | float) and not isinstance(fidelity_weight, bool)
                 and 0 <= fidelity_weight <= MAX_WEIGHT):
-            raise ValueError(f"{self.name}: fidelity_weight must be a number in [0, {MAX_WEIGHT:g}], got {fidelity_weight!r}")
+            raise ValueError(f"{self.name}: fidelity_weight must be a number in [0, {MAX_WEIGHT:g}], "
+                             f"got {fidelity_weight!r}")
         self.window = window
         self.fidelity_weight = float(fidelity_weight)
         self._rng = np.random.default_rng(0)
@@ -135,7 +136,8 @@ class _FragmentScheduler(Scheduler):
 
     @staticmethod
     def _positions(specs, groups) -> dict:
-        return {(spec.id, i): job for spec, jobs in zip(specs, groups.values(), strict=True) for i, job in enumerate(jobs)}
+        return {(spec.id, i): job
+                for spec, jobs in zip(specs, groups.values(), strict=True) for i, job in enumerate(jobs)}
 
     @staticmethod
     def _fragment(snapshot: Snapshot, job: Job) -> FragmentSpec:

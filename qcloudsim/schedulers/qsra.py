@@ -137,7 +137,8 @@ class SpreadPlacement(Placement):
             ("adjacency_penalty", adjacency_penalty), ("degree_penalty", degree_penalty),
             ("merge_tolerance", merge_tolerance),
         ):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (value >= 0 and math.isfinite(value)):
+            if (isinstance(value, bool) or not isinstance(value, int | float)
+                    or not (value >= 0 and math.isfinite(value))):
                 raise ValueError(f"spread: {label} must be a finite number >= 0, got {value!r}")
         self.adjacency_penalty = adjacency_penalty
         self.degree_penalty = degree_penalty

@@ -115,7 +115,8 @@ class Snapshot:
     """
 
     __slots__ = (
-        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open", "_fleet", "_idle", "_open_idx", "_shared_claims", "_idle_set",
+        "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open",
+        "_fleet", "_idle", "_open_idx", "_shared_claims", "_idle_set",
     )
 
     def __init__(

@@ -129,7 +129,9 @@ def swept_columns(specs: list[RunSpec]) -> list[str]:
     return [_column(k) for k in (specs[0].point if specs else {})]
 
 
-def aggregate(specs: list[RunSpec], runs_dir: Path, out: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+def aggregate(
+    specs: list[RunSpec], runs_dir: Path, out: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Build and write ``runs.parquet``, ``jobs.parquet``, ``summary.parquet``/``.csv`` and,
     when the sweep varies the scheduler, ``comparisons.parquet``/``.csv``
     (see :func:`qcloudsim.sweep.compare.default_comparison`)."""

@@ -81,7 +81,8 @@ def paired_comparison(
     swept: list[str],
     metrics: tuple[str, ...] = COMPARED_METRICS,
 ) -> pd.DataFrame:
-    """Compare every level of ``factor`` with ``baseline``, paired by seed, within each setting of the other swept columns.
+    """Compare every level of ``factor`` with ``baseline``, paired by seed, within each setting
+    of the other swept columns.
 
     Args:
         runs: The sweep's ``runs.parquet`` table (one row per run).

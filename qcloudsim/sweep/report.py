@@ -76,7 +76,8 @@ def summary_text(summary: pd.DataFrame, swept: list[str]) -> pd.DataFrame:
     for metric in shown_metrics(summary):
         out[SHORT_NAMES[metric]] = [
             mean_pm(m, lo, hi)
-            for m, lo, hi in zip(summary[metric], summary[f"{metric}_ci95_low"], summary[f"{metric}_ci95_high"], strict=True)
+            for m, lo, hi in zip(summary[metric], summary[f"{metric}_ci95_low"], summary[f"{metric}_ci95_high"],
+                                 strict=True)
         ]
     return out
 

@@ -275,7 +275,9 @@ class _JobBuilder:
         program = _strs(frame, "program_id", None, n)
         iteration = _ints(frame, "iteration", None, n)
         keys = _profile_keys(frame, n)
-        has_recorded = any(c in cols for c in ("recorded_queue_s", "recorded_run_s", "recorded_device", "recorded_status"))
+        has_recorded = any(
+            c in cols for c in ("recorded_queue_s", "recorded_run_s", "recorded_device", "recorded_status")
+        )
         rq = _floats(frame, "recorded_queue_s", n)
         rr = _floats(frame, "recorded_run_s", n)
         rd = _strs(frame, "recorded_device", "", n)

@@ -193,7 +193,8 @@ def region_target(device: Device, region: Sequence[int], calibration: Calibratio
         qubit_properties=[QubitProperties(t1=cal.t1_s[q], t2=cal.t2_s[q]) for q in qubits],
     )
     local = range(len(qubits))
-    target.add_instruction(RZGate(Parameter("theta")), {(p,): InstructionProperties(duration=0.0, error=0.0) for p in local})
+    target.add_instruction(RZGate(Parameter("theta")),
+                           {(p,): InstructionProperties(duration=0.0, error=0.0) for p in local})
     for gate in (SXGate(), XGate()):
         target.add_instruction(
             gate,

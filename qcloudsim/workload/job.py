@@ -233,7 +233,8 @@ class Job:
         return Job(self.submission.replace(id=job_id, **changes), lineage)
 
     def __repr__(self) -> str:
-        return f"Job(id={self.id}, arrival_s={self.arrival_s}, profile={self.profile.name!r}, status={self.state.status.value})"
+        return (f"Job(id={self.id}, arrival_s={self.arrival_s}, profile={self.profile.name!r}, "
+                f"status={self.state.status.value})")
 
     # -- submission ------------------------------------------------------------------
 

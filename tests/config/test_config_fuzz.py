@@ -75,7 +75,8 @@ leaves = st.one_of(
 )
 values = st.recursive(
     leaves,
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=8), children, max_size=4)),
     max_leaves=12,
 )
 """Values of random types, nested."""
@@ -113,7 +114,8 @@ def same_type_as(value: Any) -> st.SearchStrategy:
 
 @st.composite
 def mutated_documents(draw: st.DrawFn) -> dict:
-    """A base config with 1 to 4 values replaced (by any type or the same type), keys dropped or renamed, or entries copied."""
+    """A base config with 1 to 4 values replaced (by any type or the same type), keys dropped or renamed,
+    or entries copied."""
     document = copy.deepcopy(draw(st.sampled_from(BASES)))
     for _ in range(draw(st.integers(1, 4))):
         paths = node_paths(document)

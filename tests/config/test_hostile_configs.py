@@ -32,7 +32,8 @@ from qcloudsim.sweep import SweepError, expand
 from tests.helpers import small_config_data
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = sorted([*ROOT.glob("configs/*.yaml"), *ROOT.glob("experiments/*/config.yaml"), *ROOT.glob("policies/*/config.yaml")])
+SHIPPED = sorted([*ROOT.glob("configs/*.yaml"), *ROOT.glob("experiments/*/config.yaml"),
+                  *ROOT.glob("policies/*/config.yaml")])
 
 
 def write(tmp_path: Path, data: dict | str, name: str = "exp.yaml") -> Path:
@@ -167,10 +168,12 @@ def test_silently_accepted_custom_device_and_hybrid_round_trip():
 
 
 def test_silently_accepted_free_form_values_must_be_plain_data(tmp_path):
-    """Sweep values and scheduler parameters survive the JSON round trip, so no dates, sets or NaNs (found by fuzzing)."""
+    """Sweep values and scheduler parameters survive the JSON round trip, so no dates, sets or NaNs
+    (found by fuzzing)."""
     text = yaml.safe_dump(small_config_data(), sort_keys=False)
     cases = [
-        ("sweep:\n  scheduler.name: [.inf, sjf]\n", "field 'sweep.scheduler.name.0': expected a finite number, got inf"),
+        ("sweep:\n  scheduler.name: [.inf, sjf]\n",
+         "field 'sweep.scheduler.name.0': expected a finite number, got inf"),
         ("sweep:\n  seed: [2024-01-01]\n", "field 'sweep.seed.0': expected plain data"),
         ("sweep:\n  scheduler.params: [{1: 2}]\n", "field 'sweep.scheduler.params.0': expected string keys"),
     ]
@@ -196,13 +199,19 @@ def test_silently_accepted_every_validation_path_is_strict(tmp_path):
 @pytest.mark.parametrize(
     ("scheduler", "expected"),
     [
-        ({"name": "agnostic", "params": {"window": "x"}}, "scheduler 'agnostic': parameter 'window': Input should be a valid integer (got 'x')"),
-        ({"name": "agnostic", "params": {"window": True}}, "parameter 'window': Input should be a valid integer (got True)"),
-        ({"name": "anneal", "params": {"initial_temperature": "hot"}}, "parameter 'initial_temperature': Input should be a valid number"),
-        ({"name": "weighted", "params": {"fidelity_weight": float("nan")}}, "field 'scheduler.params.fidelity_weight': expected a finite number, got nan"),
+        ({"name": "agnostic", "params": {"window": "x"}},
+         "scheduler 'agnostic': parameter 'window': Input should be a valid integer (got 'x')"),
+        ({"name": "agnostic", "params": {"window": True}},
+         "parameter 'window': Input should be a valid integer (got True)"),
+        ({"name": "anneal", "params": {"initial_temperature": "hot"}},
+         "parameter 'initial_temperature': Input should be a valid number"),
+        ({"name": "weighted", "params": {"fidelity_weight": float("nan")}},
+         "field 'scheduler.params.fidelity_weight': expected a finite number, got nan"),
         ({"name": "weighted", "params": {"fidelity_weight": 1e300}}, "fidelity_weight must be a number in [0, 1]"),
-        ({"name": "fcfs", "params": {"multiprogramming": "x"}}, "parameter 'multiprogramming': Input should be a valid boolean"),
-        ({"name": "fairshare", "params": {"allocations": {"a": "2"}}}, "parameter 'allocations' at a: Input should be a valid number"),
+        ({"name": "fcfs", "params": {"multiprogramming": "x"}},
+         "parameter 'multiprogramming': Input should be a valid boolean"),
+        ({"name": "fairshare", "params": {"allocations": {"a": "2"}}},
+         "parameter 'allocations' at a: Input should be a valid number"),
         ({"name": "fcfs", "order": {"name": "fairshare", "window_s": "x"}}, "order 'fairshare': parameter 'window_s'"),
         ({"name": "fcfs", "params": {"nope": 1}}, "rejected its parameters"),
         ({"name": "..:x"}, "cannot load scheduler '..:x'"),
@@ -439,7 +448,8 @@ def test_physical_bounds_every_numeric_field_is_bounded_both_ways():
 
 def test_family_size_above_its_maximum_in_the_mix(tmp_path):
     message = load_error(tmp_path, set_in(small_config_data(), "workload.mix.0.qubits", [3, 160]))
-    assert "field 'workload.mix.0': family 'ghz' supports 2..156 qubits; 'qubits' [3, 160] is outside that range" in message
+    assert ("field 'workload.mix.0': family 'ghz' supports 2..156 qubits; 'qubits' [3, 160] is outside that range"
+            in message)
     message = load_error(tmp_path, set_in(small_config_data(), "workload.mix.0", {"family": "grover", "qubits": 13}))
     assert "family 'grover' supports 2..12 qubits; 'qubits' 13 is outside that range" in message
 
@@ -473,7 +483,8 @@ def test_non_utf8_control_characters_and_folders(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("name: 2024-13-45\n", "line 1, column 7: invalid YAML: cannot read '2024-13-45' as !!timestamp (month must be in 1..12)"),
+        ("name: 2024-13-45\n",
+         "line 1, column 7: invalid YAML: cannot read '2024-13-45' as !!timestamp (month must be in 1..12)"),
         ("name: !!int 1x\n", "line 1, column 7: invalid YAML: cannot read '1x' as !!int"),
         ("name: !!float x\n", "cannot read 'x' as !!float"),
         ("seed: " + "1" * 5000 + "\n", "cannot read '1111"),
@@ -523,7 +534,8 @@ def test_config_reference_is_up_to_date():
 def test_config_reference_describes_every_field_with_bounds():
     from qcloudsim.config.reference import descriptions, render_reference, sections
 
-    missing = [f"{model.__name__}.{name}" for model, _ in sections() for name, text in descriptions(model).items() if not text]
+    missing = [f"{model.__name__}.{name}" for model, _ in sections()
+               for name, text in descriptions(model).items() if not text]
     assert missing == []
     text = render_reference()
     assert "qcloudsim/limits.py" in text and "python -m qcloudsim.config.reference" in text.splitlines()[2]

@@ -31,7 +31,8 @@ def test_unknown_key_names_file_line_and_allowed(tmp_path):
     message = str(err.value)
     assert str(path) in message
     assert "field 'workload.arivals'" in message and "unknown key 'arivals'" in message
-    assert "allowed: arrivals, circuits, deadline_fraction, deadline_slack_s, jobs, mix, priorities, shots, targets, trace, users" in message
+    assert ("allowed: arrivals, circuits, deadline_fraction, deadline_slack_s, jobs, mix, priorities, "
+            "shots, targets, trace, users" in message)
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "arivals" in text)
     assert f"line {line}" in message
 
@@ -123,7 +124,8 @@ def test_device_dynamics_run_end_to_end(tmp_path):
     from qcloudsim.experiment import run
 
     data = small_config_data()
-    data["fleet"][0] = {"catalog": "ibm_perth", "calibration": {"period_s": 40, "duration_s": 5, "on_running": "requeue"},
+    data["fleet"][0] = {"catalog": "ibm_perth",
+                        "calibration": {"period_s": 40, "duration_s": 5, "on_running": "requeue"},
                         "drift": {"step_s": 10}, "outages": {"mtbf_s": 30, "mttr_s": 3}}
     data["scheduler"] = {"name": "fcfs", "params": {"multiprogramming": True}}
     results = run(load_config(write(tmp_path, data)))
@@ -149,7 +151,8 @@ def _hybrid(**group):
 
 def test_hybrid_bad_input_is_reported(tmp_path):
     cases = [
-        (_hybrid(stopping={"rule": "fixed", "iterations": 0}), "field 'hybrid.programs.0.stopping.iterations'.*greater than or equal to 1"),
+        (_hybrid(stopping={"rule": "fixed", "iterations": 0}),
+         "field 'hybrid.programs.0.stopping.iterations'.*greater than or equal to 1"),
         (_hybrid(latency_s=-0.1), "field 'hybrid.programs.0.latency_s'.*greater than or equal to 0"),
         (_hybrid(circuits_per_iteration=4), "exactly one of 'circuits_per_iteration' or 'parameters'"),
         ({**_hybrid(classical_kind="gpu"), "classical": {"cpu": 4, "gpu": 0}}, "classical.gpu is 0"),
@@ -163,7 +166,10 @@ def test_session_longer_than_every_calibration_interval_is_a_config_error(tmp_pa
     data = small_config_data(hybrid={**_hybrid(mode="session", session={"time_limit_s": 7200})})
     data["fleet"] = [{"catalog": "ibm_perth", "calibration": {"period_s": 3600, "duration_s": 600}},
                      {"catalog": "ibm_lagos", "calibration": {"period_s": 5400, "duration_s": 600}}]
-    with pytest.raises(ConfigError, match=r"time_limit_s \(7200 s\) is longer than the interval between calibrations of every device"):
+    with pytest.raises(
+        ConfigError,
+        match=r"time_limit_s \(7200 s\) is longer than the interval between calibrations of every device",
+    ):
         load_config(write(tmp_path, data))
     data["fleet"].append("ibm_nairobi")  # a device without a calibration cycle can host it
     assert load_config(write(tmp_path, data)).hybrid is not None
@@ -172,7 +178,8 @@ def test_session_longer_than_every_calibration_interval_is_a_config_error(tmp_pa
 def test_hybrid_programs_run_from_yaml(tmp_path):
     from qcloudsim.experiment import run
 
-    data = small_config_data(hybrid={**_hybrid(count=2, stopping={"rule": "trace", "tolerance": 0.05}), "mode": "session"})
+    data = small_config_data(hybrid={**_hybrid(count=2, stopping={"rule": "trace", "tolerance": 0.05}),
+                                     "mode": "session"})
     results = run(load_config(write(tmp_path, data)))
     assert len(results.programs) == 2 and (results.programs["status"] == "completed").all()
     assert results.summary["programs_completed"] == 2 and results.summary["classical_pool"]["cpu"]["tasks"] > 0
@@ -185,9 +192,11 @@ def test_clean_loc_drops_union_tags_but_keeps_real_fields():
     from qcloudsim.config.loader import clean_loc
 
     assert clean_loc(("workload", "trace", "trace", "path")) == ("workload", "trace", "path")
-    assert clean_loc(("workload", "synthetic", "arrivals", "mmpp", "rates_per_s")) == ("workload", "arrivals", "rates_per_s")
+    assert (clean_loc(("workload", "synthetic", "arrivals", "mmpp", "rates_per_s"))
+            == ("workload", "arrivals", "rates_per_s"))
     assert clean_loc(("fleet", 2, "custom-device")) == ("fleet", 2)
-    assert clean_loc(("hybrid", "programs", 0, "stopping", "trace", "path")) == ("hybrid", "programs", 0, "stopping", "path")
+    assert (clean_loc(("hybrid", "programs", 0, "stopping", "trace", "path"))
+            == ("hybrid", "programs", 0, "stopping", "path"))
 
 
 def test_cutting_config_runs_and_validates(tmp_path):
@@ -237,3 +246,29 @@ def test_changing_the_policy_file_changes_the_run_key(tmp_path):
     before = expand(config)[0].run_id
     policy.write_bytes(policy.read_bytes() + b"\0")
     assert expand(config)[0].run_id != before
+
+
+def test_paths_in_sweep_lists_are_relative_to_the_config_too(tmp_path, monkeypatch):
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    study = tmp_path / "study"
+    study.mkdir()
+    shutil.copy(root / "policies" / "rl_small" / "policy.zip", study / "policy.zip")
+    shutil.copy(root / "tests" / "data" / "trace_pinned.csv", study / "a.csv")
+    data = small_config_data(
+        scheduler={"name": "drl", "params": {"checkpoint": "policy.zip"}},
+        sweep={"scheduler.params": [{"checkpoint": "policy.zip"}],
+               "scheduler": [{"name": "drl", "params": {"checkpoint": "policy.zip"}}, {"name": "fcfs"}]},
+    )
+    config = study / "sweep.yaml"
+    config.write_text(yaml.safe_dump(data))
+    monkeypatch.chdir(tmp_path)
+    loaded = load_config(config)
+    assert loaded.sweep["scheduler.params"] == [{"checkpoint": str(study / "policy.zip")}]
+    assert loaded.sweep["scheduler"][0]["params"]["checkpoint"] == str(study / "policy.zip")
+    assert loaded.sweep["scheduler"][1] == {"name": "fcfs"}
+    trace_data = {**small_config_data(), "workload": {"trace": {"path": "a.csv"}},
+                  "sweep": {"workload.trace.path": ["a.csv"]}}
+    config.write_text(yaml.safe_dump(trace_data))
+    assert load_config(config).sweep["workload.trace.path"] == [str(study / "a.csv")]

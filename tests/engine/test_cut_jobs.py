@@ -52,7 +52,8 @@ def test_never_rejects_and_overhead_limit_rejects_with_reason():
     assert jobs.iloc[0]["status"] == "rejected" and frags.empty
     _, jobs, _, _ = simulate([wide(n=14)], CuttingPolicy(when="no_fit", method="analytic", max_overhead=10))
     row = jobs.iloc[0]
-    assert row["status"] == "rejected" and "cannot be cut" in row["reason"] and "exceeds the configured maximum" in row["reason"]
+    assert (row["status"] == "rejected" and "cannot be cut" in row["reason"]
+            and "exceeds the configured maximum" in row["reason"])
 
 
 def test_faster_cuts_a_job_that_fits_only_on_a_busy_device():
@@ -71,7 +72,8 @@ def test_faster_cuts_a_job_that_fits_only_on_a_busy_device():
 def test_annealing_splits_shots_across_devices_when_that_meets_a_deadline():
     jobs_ = [wide(shots=20000, deadline=45.0)]
     _, jobs, frags, timeline = simulate(jobs_, CuttingPolicy(when="no_fit", method="analytic"),
-                                        scheduler="anneal", devices=[line_device("a"), line_device("b"), line_device("c")],
+                                        scheduler="anneal",
+                                        devices=[line_device("a"), line_device("b"), line_device("c")],
                                         iterations=3000)
     assert jobs.iloc[0]["status"] == "completed"
     assert len(frags) > 2, "some fragment ran as several shot pieces"

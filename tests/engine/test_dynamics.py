@@ -50,7 +50,8 @@ def test_calibration_cycle_drains_running_jobs():
 @pytest.mark.parametrize("policy", ["requeue", "fail"])
 def test_calibration_cuts_running_jobs_when_configured(policy):
     cycle = CalibrationCycle(period_s=100, duration_s=20, on_running=policy)
-    sim, frame, timeline, _ = simulate([line_device()], fixed_jobs(4, 30.0), {"line5": DeviceDynamics(calibration=cycle)})
+    sim, frame, timeline, _ = simulate([line_device()], fixed_jobs(4, 30.0),
+                                       {"line5": DeviceDynamics(calibration=cycle)})
     last = frame.loc[3]
     assert last["interruptions"] == 1
     if policy == "requeue":
@@ -84,7 +85,8 @@ def test_drift_changes_fidelity_and_recalibration_resets():
     drift = DriftParams(step_s=50.0, error_trend_per_h=20.0, error_volatility_per_sqrt_h=0.0,
                         coherence_volatility_per_sqrt_h=0.0, recalibration_scatter=0.0)
     dyn = {"line5": DeviceDynamics(calibration=CalibrationCycle(period_s=400, duration_s=10), drift=drift)}
-    jobs = [Job.new(id=i, arrival_s=t, profile=ghz_profile(3), shots=100) for i, t in enumerate((0.0, 120.0, 300.0, 420.0))]
+    jobs = [Job.new(id=i, arrival_s=t, profile=ghz_profile(3), shots=100)
+            for i, t in enumerate((0.0, 120.0, 300.0, 420.0))]
     _, frame, _, cals = simulate([line_device()], jobs, dyn)
     f = frame["fidelity"].tolist()
     # errors grow with a deterministic trend, so fidelity falls until the recalibration at 400 s

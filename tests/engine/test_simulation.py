@@ -31,14 +31,16 @@ def simulate(devices, jobs, scheduler=None, downtime=None, horizon_s=None, overh
 
 
 def jobs_of(sizes_and_arrivals, shots=1000):
-    return [Job.new(id=i, arrival_s=t, profile=ghz_profile(n), shots=shots) for i, (n, t) in enumerate(sizes_and_arrivals)]
+    return [Job.new(id=i, arrival_s=t, profile=ghz_profile(n), shots=shots)
+            for i, (n, t) in enumerate(sizes_and_arrivals)]
 
 
 def test_fcfs_hand_computed_single_device():
     device = line_device()
     jobs = jobs_of([(3, 0.0), (2, 0.5), (2, 0.6)])
     sim, frame, _ = simulate([device], jobs)
-    runtimes = [1.0 + 1000 * (sim.estimator.estimate(j.profile, device.calibration, j.qubits, 250e-6).shot_s) for j in jobs]
+    runtimes = [1.0 + 1000 * (sim.estimator.estimate(j.profile, device.calibration, j.qubits, 250e-6).shot_s)
+                for j in jobs]
     # strict FCFS on one exclusive device: back to back in arrival order
     assert frame["start_s"].tolist() == pytest.approx([0.0, runtimes[0], runtimes[0] + runtimes[1]])
     assert frame["end_s"].tolist() == pytest.approx(

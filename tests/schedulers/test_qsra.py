@@ -58,7 +58,8 @@ def test_merge_tolerance_zero_spreads_instead():
     assert frame["device"].tolist() == ["a", "b", "a"]
 
 
-@pytest.mark.parametrize(("qubit_weight", "first", "starts"), [(1.0, 1, {1: 10.0, 2: 14.0}), (0.0, 2, {2: 10.0, 1: 12.0})])
+@pytest.mark.parametrize(("qubit_weight", "first", "starts"),
+                         [(1.0, 1, {1: 10.0, 2: 14.0}), (0.0, 2, {2: 10.0, 1: 12.0})])
 def test_quantum_hrrn_order(qubit_weight, first, starts):
     # job 0 fills the 5-qubit device until t=10; at t=10 both waited 9 s:
     # job 1: 2 qubits, 4 s; job 2: 5 qubits, 2 s.
@@ -84,5 +85,5 @@ def test_region_score_formula():
 
 @pytest.mark.parametrize("name", ["qubit_weight", "adjacency_penalty", "degree_penalty", "merge_tolerance"])
 def test_invalid_parameters(name):
-    with pytest.raises(ValueError, match=f"qsra: {name} must be a finite number >= 0"):
+    with pytest.raises(ValueError, match=rf"qsra: {name} must be a number in \[0, 1e\+06\]"):
         make_scheduler("qsra", **{name: -1})

@@ -13,7 +13,8 @@ from tests.helpers import small_config
 def test_grid_times_replications_with_common_seeds():
     config = small_config(
         replications=3,
-        sweep={"workload.arrivals.rate_per_s": [0.5, 1.0], "scheduler.params": [{"backfill": False}, {"backfill": True}]},
+        sweep={"workload.arrivals.rate_per_s": [0.5, 1.0],
+               "scheduler.params": [{"backfill": False}, {"backfill": True}]},
     )
     specs = expand(config)
     assert len(specs) == 2 * 2 * 3

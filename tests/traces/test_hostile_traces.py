@@ -119,7 +119,8 @@ def test_parquet_ids_out_of_int64_or_inexact_floats_are_row_errors(tmp_path):
         read_all(unsigned)
     assert info.value.reason == "bad_job_id"
     floats = tmp_path / "f.parquet"
-    pd.DataFrame({"job_id": [3.0, 2.0**53 + 2], "submit_s": [0.0, 1.0], "circuit": ["ghz_3", "ghz_3"]}).to_parquet(floats)
+    pd.DataFrame({"job_id": [3.0, 2.0**53 + 2], "submit_s": [0.0, 1.0],
+                  "circuit": ["ghz_3", "ghz_3"]}).to_parquet(floats)
     frame = read_all(floats, on_error="skip")
     assert frame["job_id"].tolist() == [3]
 

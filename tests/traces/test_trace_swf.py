@@ -67,7 +67,8 @@ def test_gzip_and_truncated(tmp_path):
 
 def test_bad_records(tmp_path):
     path = tmp_path / "bad.swf"
-    path.write_text(SWF + "    5   40 -1 50 4 -1 -1 -1 -1\n" + "    6   5 -1 50 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\n")
+    path.write_text(SWF + "    5   40 -1 50 4 -1 -1 -1 -1\n"
+                    + "    6   5 -1 50 4 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\n")
     with pytest.raises(TraceError, match=r"bad\.swf, line 8.*fewer fields"):
         list(read_swf(path))
     reader = read_swf(path, on_error="skip")
