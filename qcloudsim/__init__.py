@@ -3,7 +3,7 @@
 Time is measured in seconds of simulated wall-clock time throughout.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 try:  # register the Gymnasium environment when gymnasium is installed
     from qcloudsim.rl import register as _register_env
