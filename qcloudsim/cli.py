@@ -232,6 +232,7 @@ def _run_sweep(
 ) -> None:
     from qcloudsim.results.folder import ResultsError
     from qcloudsim.sweep import SweepError, SweepInterrupted, SweepRunsFailed, run_sweep
+    from qcloudsim.sweep.runner import BackendUnavailable
 
     target = out or cfg.output.dir or Path("results") / cfg.name
     try:
@@ -253,6 +254,8 @@ def _run_sweep(
         raise typer.Exit(130) from None
     except SweepError as exc:
         fail(f"{config}: {exc}")
+    except BackendUnavailable as exc:
+        fail(str(exc))
     except SweepRunsFailed as exc:
         fail(f"{exc}. Fix the cause and run the same command again: only the failed runs are computed.", code=1)
     except ResultsError as exc:

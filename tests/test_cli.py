@@ -163,3 +163,29 @@ def test_replay_finds_a_custom_scheduler_in_the_working_folder(tmp_path):
     result = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
                             env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_ray_backend_without_ray_names_the_install_command(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = tmp_path / "sweep.yaml"
+    config.write_text(yaml.safe_dump(small_config_data(replications=2)))
+    script = (  # an installation without the ray extra
+        "import sys\n"
+        "class NotInstalled:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'ray':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, NotInstalled())\n"
+        "from qcloudsim.cli import main\n"
+        f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '--backend', 'ray', '-o', 'out', '-q']\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "the ray backend needs Ray: pip install 'qcloudsim[ray]'" in message and "Traceback" not in message

@@ -138,6 +138,10 @@ class SweepRunsFailed(RuntimeError):
         self.out_dir, self.failures, self.finished, self.total = out_dir, failures, finished, total
 
 
+class BackendUnavailable(ValueError):
+    """The chosen sweep backend is not installed (the message names the install command)."""
+
+
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped a sweep; finished runs are kept and reused when it runs again.
 
@@ -301,7 +305,7 @@ def _run_ray(jobs: list[tuple], address: str | None, done: Callable[[RunFailure 
     try:
         import ray
     except ImportError:
-        raise ValueError("the ray backend needs Ray: pip install 'qcloudsim[ray]'") from None
+        raise BackendUnavailable("the ray backend needs Ray: pip install 'qcloudsim[ray]'") from None
     started_here = not ray.is_initialized()
     if started_here:
         with _children_ignore_interrupts():
