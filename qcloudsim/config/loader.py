@@ -113,8 +113,9 @@ for _first in "-+.0123456789":
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> ExperimentConfig:
     """Read, parse and validate an experiment file.
 
-    Relative ``qasm``, trace and calibration-history paths are resolved
-    against the file's folder.
+    Relative paths (QASM files, traces, calibration histories, loss traces,
+    ``drl`` checkpoints; in the sweep lists too) are resolved against the
+    file's folder.
 
     Args:
         path: YAML file (UTF-8).
