@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 from typer.testing import CliRunner
@@ -91,28 +92,37 @@ def test_version_option_and_metadata_agree():
     assert "Apache License" in (root / "LICENSE").read_text()
 
 
-def test_missing_rl_extra_names_the_install_command_readably(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
+ROOT = Path(__file__).resolve().parents[1]
+FCFS_SUBCLASS = "from qcloudsim.schedulers.fcfs import FCFSScheduler\n\n\nclass Mine(FCFSScheduler):\n    pass\n"
 
-    root = Path(__file__).resolve().parents[1]
-    config = tmp_path / "drl.yaml"
-    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "drl"})))
-    script = (  # an installation without the rl extra: those packages cannot be found
+
+def run_cli_fresh(args: list[str], cwd: Path, missing: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """``qcloudsim ARGS`` in a fresh interpreter, as the installed script runs it.
+
+    ``-P`` keeps the working folder off ``sys.path`` (the console script has
+    none); ``missing`` packages cannot be imported, as in an install
+    without their extra.
+    """
+    script = (
         "import sys\n"
         "class NotInstalled:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('sb3_contrib', 'stable_baselines3', 'torch', "
-        "'torch_geometric', 'gymnasium'):\n"
+        f"        if name.split('.')[0] in {missing!r}:\n"
         "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
         "sys.meta_path.insert(0, NotInstalled())\n"
         "from qcloudsim.cli import main\n"
-        f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '-q']\n"
+        f"sys.argv = ['qcloudsim', *{args!r}]\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    return subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=cwd,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+def test_missing_rl_extra_names_the_install_command_readably(tmp_path):
+    config = tmp_path / "drl.yaml"
+    config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "drl"})))
+    rl_extra = ("sb3_contrib", "stable_baselines3", "torch", "torch_geometric", "gymnasium")
+    result = run_cli_fresh(["run", str(config), "-q"], tmp_path, missing=rl_extra)
     assert result.returncode == 2
     message = " ".join(result.stderr.split())
     assert "scheduler 'drl' needs the 'rl' extra: pip install 'qcloudsim[rl]'" in message, message
@@ -120,72 +130,32 @@ def test_missing_rl_extra_names_the_install_command_readably(tmp_path):
 
 
 def test_custom_scheduler_next_to_the_config_loads_without_pythonpath(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
+    from qcloudsim.results.results import Results
 
-    root = Path(__file__).resolve().parents[1]
     folder = tmp_path / "study"
     folder.mkdir()
-    (folder / "my_scheduler.py").write_text(
-        "from qcloudsim.schedulers.fcfs import FCFSScheduler\n\n\nclass Mine(FCFSScheduler):\n    pass\n"
-    )
+    (folder / "my_scheduler.py").write_text(FCFS_SUBCLASS)
     config = folder / "custom.yaml"
     config.write_text(yaml.safe_dump(small_config_data(scheduler={"name": "my_scheduler:Mine"},
                                                        output={"plot": False})))
-    script = (  # -P: no working folder on sys.path, as for the installed `qcloudsim` script
-        "import sys\nfrom qcloudsim.cli import main\n"
-        f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '-o', 'out', '-q']\nmain()\n"
-    )
-    result = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    result = run_cli_fresh(["run", str(config), "-o", "out", "-q"], tmp_path)
     assert result.returncode == 0, result.stderr
-    from qcloudsim.results.results import Results
-
     assert Results.read(tmp_path / "out").metadata["scheduler"]["name"] == "my_scheduler:Mine"
 
 
 def test_replay_finds_a_custom_scheduler_in_the_working_folder(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    (tmp_path / "my_replay_scheduler.py").write_text(
-        "from qcloudsim.schedulers.fcfs import FCFSScheduler\n\n\nclass Mine(FCFSScheduler):\n    pass\n"
-    )
-    trace = root / "tests" / "data" / "trace_pinned.csv"
-    script = (
-        "import sys\nfrom qcloudsim.cli import main\n"
-        f"sys.argv = ['qcloudsim', 'replay', {str(trace)!r}, '--fleet', 'ibm_perth,ibm_lagos', "
-        "'--scheduler', 'my_replay_scheduler:Mine', '-o', 'out', '-q']\nmain()\n"
-    )
-    result = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    (tmp_path / "my_replay_scheduler.py").write_text(FCFS_SUBCLASS)
+    trace = ROOT / "tests" / "data" / "trace_pinned.csv"
+    args = ["replay", str(trace), "--fleet", "ibm_perth,ibm_lagos", "--scheduler", "my_replay_scheduler:Mine",
+            "-o", "out", "-q"]
+    result = run_cli_fresh(args, tmp_path)
     assert result.returncode == 0, result.stderr
 
 
 def test_ray_backend_without_ray_names_the_install_command(tmp_path):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
     config = tmp_path / "sweep.yaml"
     config.write_text(yaml.safe_dump(small_config_data(replications=2)))
-    script = (  # an installation without the ray extra
-        "import sys\n"
-        "class NotInstalled:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'ray':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-        "sys.meta_path.insert(0, NotInstalled())\n"
-        "from qcloudsim.cli import main\n"
-        f"sys.argv = ['qcloudsim', 'run', {str(config)!r}, '--backend', 'ray', '-o', 'out', '-q']\n"
-        "main()\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+    result = run_cli_fresh(["run", str(config), "--backend", "ray", "-o", "out", "-q"], tmp_path, missing=("ray",))
     assert result.returncode == 2, result.stderr
     message = " ".join(result.stderr.split())
     assert "the ray backend needs Ray: pip install 'qcloudsim[ray]'" in message and "Traceback" not in message

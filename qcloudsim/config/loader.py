@@ -250,23 +250,22 @@ def _resolve_paths(data: dict, base: Path) -> None:
                 sweep[key] = [_resolve_swept(str(key), value, base) for value in values]
 
 
-_SWEPT_PATHS = re.compile(r"workload\.trace\.path|fleet\.\d+\.history\.path|workload\.mix\.\d+\.qasm"
-                          r"|hybrid\.programs\.\d+\.stopping\.path")
-"""Swept keys whose values are paths (relative to the config, like the same keys outside the sweep)."""
-
-
 def _resolve_swept(key: str, value: Any, base: Path) -> Any:
-    """A swept value with its paths made relative to the config's folder, as :func:`_resolve_paths` does."""
-    if _SWEPT_PATHS.fullmatch(key) and isinstance(value, str) and value != "builtin":
-        return _relative_to(value, base)
-    if key == "scheduler.params.checkpoint" and isinstance(value, str):
-        return _checkpoint_path(value, base)
-    if key in ("scheduler", "scheduler.params") and isinstance(value, dict):
-        params = value.get("params") if key == "scheduler" else value
-        if isinstance(params, dict) and isinstance(params.get("checkpoint"), str):
-            params = {**params, "checkpoint": _checkpoint_path(params["checkpoint"], base)}
-            return {**value, "params": params} if key == "scheduler" else params
-    return value
+    """A swept value with its paths resolved exactly as :func:`_resolve_paths` resolves the same key outside a sweep.
+
+    The value is placed at its dotted path in an otherwise empty document,
+    resolved there, and read back, so one function knows which keys are paths.
+    """
+    parts = key.split(".")
+    if parts[0].isdigit() or any(part.isdigit() and int(part) > 10_000 for part in parts):
+        return value  # not a path into the document (the sweep's own check names the key)
+    node: Any = value
+    for part in reversed(parts):
+        node = [{}] * int(part) + [node] if part.isdigit() else {part: node}
+    _resolve_paths(node, base)
+    for part in parts:
+        node = node[int(part)] if part.isdigit() else node[part]
+    return node
 
 
 def _checkpoint_path(text: str, base: Path) -> str:
