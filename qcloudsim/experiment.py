@@ -20,6 +20,7 @@ from qcloudsim.build import (  # noqa: F401  (re-exported: the builders lived he
     open_trace,
 )
 from qcloudsim.config.schema import ExperimentConfig, WorkloadConfig
+from qcloudsim.engine.kernel import GC_GEN0_THRESHOLD, young_collections_every
 from qcloudsim.progress import ProgressMonitor
 from qcloudsim.results.recorders import (
     AttemptRecorder,
@@ -44,7 +45,11 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     Returns:
         The run's :class:`~qcloudsim.results.results.Results`.
     """
-    seed = config.seed if seed is None else seed
+    with young_collections_every(GC_GEN0_THRESHOLD):
+        return _run(config, config.seed if seed is None else seed, progress)
+
+
+def _run(config: ExperimentConfig, seed: int, progress: bool) -> Results:
     started = time.perf_counter()
     built = build_simulation(config, seed)
     sim, scheduler, workload, programs = built.simulation, built.scheduler, built.workload, built.programs

@@ -192,7 +192,7 @@ class Kernel:
     def run(self) -> None:
         """Run to completion (or to :attr:`stop_at`), then close the run."""
         self.start()
-        with _young_collections_every(GC_GEN0_THRESHOLD):
+        with young_collections_every(GC_GEN0_THRESHOLD):
             if self.stop_at is not None:
                 self.env.run(until=self.stop_at)
             else:
@@ -606,8 +606,11 @@ reference cycles that need prompt collection."""
 
 
 @contextmanager
-def _young_collections_every(allocations: int) -> Iterator[None]:
-    """Raise the young-generation GC threshold to ``allocations`` for the block (restored after)."""
+def young_collections_every(allocations: int) -> Iterator[None]:
+    """Raise the young-generation GC threshold to ``allocations`` for the block (restored after).
+
+    Also used around building the result tables, which create a Python object per row.
+    """
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], allocations), *old[1:])
     try:

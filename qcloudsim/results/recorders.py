@@ -1,15 +1,17 @@
 """Monitors that turn engine events into tidy tables (one row per job, per interval).
 
-Rows are stored column-wise in ``array``/``list`` buffers (no per-row dicts
-and no references to finished jobs), so memory grows by a few dozen bytes
-per job and finished :class:`~qcloudsim.workload.job.Job` objects can be
-freed.
+A recorder appends one tuple per row to a :class:`RowBuffer`, which turns
+every :data:`CHUNK_ROWS` rows into columns (numbers in numpy arrays,
+strings and qubit tuples as references to objects shared between rows).
+No per-row dicts and no references to finished jobs are kept, so memory
+grows by about a hundred bytes per job and finished
+:class:`~qcloudsim.workload.job.Job` objects can be freed.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,8 +37,73 @@ OPTIONAL_JOB_COLUMNS = (
 TIMELINE_COLUMNS = ("device", "start_s", "end_s", "state", "busy_qubits", "num_qubits", "jobs")
 """Columns of the device timeline table, in order."""
 
+CHUNK_ROWS = 65_536
+"""Rows a :class:`RowBuffer` keeps as tuples before turning them into column arrays."""
 
 _NAN = float("nan")
+
+
+class RowBuffer:
+    """Rows appended as tuples, stored column by column in chunks.
+
+    Appending a tuple is the cheapest way to record a row from Python; every
+    :data:`CHUNK_ROWS` rows the tuples are transposed into columns: numbers
+    into numpy arrays (8 bytes a value), other values into tuples of
+    references to objects that are shared between rows (device and user
+    names, a run's qubit tuple, small integers).
+
+    Args:
+        kinds: ``(column, kind)`` pairs in row order; kind ``f`` is a float
+            (float64), ``i`` an integer (int64), ``q`` a tuple of qubit
+            indices (returned as lists), ``o`` any object (strings, ``None``).
+    """
+
+    def __init__(self, kinds: Sequence[tuple[str, str]]) -> None:
+        self.names = tuple(name for name, _ in kinds)
+        self._kinds = tuple(kind for _, kind in kinds)
+        self.rows: list[tuple] = []
+        """Rows not yet turned into columns (append to it, then call :meth:`spill`)."""
+        self._chunks: list[list[Any]] = []
+        self._stored = 0
+
+    def __len__(self) -> int:
+        return self._stored + len(self.rows)
+
+    def spill(self) -> None:
+        """Turn the buffered rows into a chunk of columns once there are :data:`CHUNK_ROWS` of them."""
+        if len(self.rows) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Turn every buffered row into columns now."""
+        rows = self.rows
+        if not rows:
+            return
+        chunk: list[Any] = []
+        count = len(rows)
+        for kind, column in zip(self._kinds, zip(*rows, strict=False), strict=True):  # rows: one shape
+            if kind == "f":
+                chunk.append(np.fromiter(column, np.float64, count))
+            elif kind == "i":
+                chunk.append(np.fromiter(column, np.int64, count))
+            else:
+                chunk.append(column)
+        self._chunks.append(chunk)
+        self._stored += len(rows)
+        rows.clear()
+
+    def column(self, name: str) -> Any:
+        """All values of ``name``: a numpy array (``f``, ``i``), a list of lists (``q``) or a list (``o``)."""
+        self.flush()
+        index = self.names.index(name)
+        kind = self._kinds[index]
+        parts = [chunk[index] for chunk in self._chunks]
+        if kind in "fi":
+            dtype = np.float64 if kind == "f" else np.int64
+            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+        if kind == "q":
+            return [list(qubits) for part in parts for qubits in part]
+        return [value for part in parts for value in part]
 
 
 class JobRecorder(Monitor):
@@ -50,51 +117,49 @@ class JobRecorder(Monitor):
     or a recorded trace outcome.
     """
 
+    _ROW = (
+        ("job_id", "i"), ("user", "o"), ("group", "o"), ("circuit", "o"), ("num_qubits", "i"), ("shots", "i"),
+        ("circuits", "i"), ("arrival_s", "f"), ("start_s", "f"), ("end_s", "f"), ("device", "o"), ("qubits", "q"),
+        ("fidelity", "f"), ("status", "o"), ("reason", "o"), ("priority", "i"), ("deadline_s", "f"),
+        ("interruptions", "i"),
+    )
+    _OPTIONAL_ROW = (
+        ("program_id", "o"), ("iteration", "o"), ("recorded_queue_s", "f"), ("recorded_run_s", "f"),
+        ("recorded_device", "o"), ("recorded_status", "o"),
+    )
+
     def __init__(self) -> None:
-        self._num = {c: array("d") for c in ("arrival_s", "start_s", "end_s", "fidelity", "deadline_s")}
-        self._int = {c: array("q") for c in ("job_id", "num_qubits", "shots", "circuits", "priority", "interruptions")}
-        self._obj: dict[str, list] = {
-            c: [] for c in ("user", "group", "circuit", "device", "qubits", "status", "reason")
-        }
-        self._optional: dict[str, list] = {}
-        self._seen = 0
+        self._table = RowBuffer(self._ROW)
+        self._optional: RowBuffer | None = None
 
     def _record(self, job: Job) -> None:
-        num, ints, obj = self._num, self._int, self._obj
         sub, state = job.submission, job.state
-        num["arrival_s"].append(sub.arrival_s)
-        num["start_s"].append(state.start_s)
-        num["end_s"].append(state.end_s)
-        num["fidelity"].append(state.fidelity)
-        num["deadline_s"].append(_NAN if sub.deadline_s is None else sub.deadline_s)
-        ints["priority"].append(sub.priority)
-        ints["interruptions"].append(state.interruptions)
-        ints["job_id"].append(sub.id)
-        ints["num_qubits"].append(sub.profile.num_qubits)
-        ints["shots"].append(state.shots)
-        ints["circuits"].append(sub.circuits)
-        obj["user"].append(sub.user)
-        obj["group"].append(sub.group)
-        obj["circuit"].append(sub.profile.name)
-        obj["device"].append(state.device)
-        obj["qubits"].append(state.qubits)
-        obj["status"].append(state.status.value)
-        obj["reason"].append(state.reason)
-        if job.lineage.program_id is not None or sub.recorded is not None or self._optional:
+        profile = sub.profile
+        deadline = sub.deadline_s
+        table = self._table
+        table.rows.append((
+            sub.id, sub.user, sub.group, profile.name, profile.num_qubits, state.shots, sub.circuits,
+            sub.arrival_s, state.start_s, state.end_s, state.device, state.qubits, state.fidelity,
+            state.status.value, state.reason, sub.priority, _NAN if deadline is None else deadline,
+            state.interruptions,
+        ))
+        if self._optional is not None or job.lineage.program_id is not None or sub.recorded is not None:
             self._record_optional(job)
-        self._seen += 1
+        table.spill()
 
     def _record_optional(self, job: Job) -> None:
-        if not self._optional:
-            self._optional = {c: [None] * self._seen for c in OPTIONAL_JOB_COLUMNS}
-        opt = self._optional
-        rec = job.recorded
-        opt["program_id"].append(job.program_id)
-        opt["iteration"].append(job.iteration)
-        opt["recorded_queue_s"].append(_NAN if rec is None else rec.queue_s)
-        opt["recorded_run_s"].append(_NAN if rec is None else rec.run_s)
-        opt["recorded_device"].append(None if rec is None else rec.device)
-        opt["recorded_status"].append(None if rec is None else rec.status)
+        if self._optional is None:
+            self._optional = RowBuffer(self._OPTIONAL_ROW)
+            self._optional.rows.extend([(None, None, _NAN, _NAN, None, None)] * (len(self._table) - 1))
+        rec = job.submission.recorded
+        lineage = job.lineage
+        optional = self._optional
+        if rec is None:
+            optional.rows.append((lineage.program_id, lineage.iteration, _NAN, _NAN, None, None))
+        else:
+            optional.rows.append((lineage.program_id, lineage.iteration, rec.queue_s, rec.run_s, rec.device,
+                                  rec.status))
+        optional.spill()
 
     def on_reject(self, job: Job, now: float) -> None:
         if job.lineage.parent_id is None:
@@ -108,29 +173,32 @@ class JobRecorder(Monitor):
         self._record(job)
 
     def __len__(self) -> int:
-        return len(self._int["job_id"])
+        return len(self._table)
 
     def to_dataframe(self) -> pd.DataFrame:
         """The per-job table, sorted by job id, columns as :data:`JOB_COLUMNS`."""
+        table = self._table
         data: dict[str, object] = {}
-        data.update({k: pd.array(v, dtype="float64") for k, v in self._num.items()})
-        data.update({k: pd.array(v, dtype="int64") for k, v in self._int.items()})
-        for key in ("user", "group", "circuit", "device", "status", "reason"):
-            data[key] = pd.array(self._obj[key], dtype="string")
-        data["qubits"] = [list(q) for q in self._obj["qubits"]]
+        for name, kind in self._ROW:
+            if kind in "fi":
+                data[name] = table.column(name)
+            elif kind == "q":
+                data[name] = table.column(name)
+            else:
+                data[name] = pd.array(table.column(name), dtype="string")
         frame = pd.DataFrame(data)
         frame["wait_s"] = frame["start_s"] - frame["arrival_s"]
         frame["run_s"] = frame["end_s"] - frame["start_s"]
         frame["completion_s"] = frame["end_s"] - frame["arrival_s"]
         columns = list(JOB_COLUMNS)
-        if self._optional:
+        if self._optional is not None:
             opt = self._optional
-            frame["program_id"] = pd.array(opt["program_id"], dtype="string")
-            frame["iteration"] = pd.array(opt["iteration"], dtype="Int64")
-            frame["recorded_queue_s"] = pd.array(opt["recorded_queue_s"], dtype="float64")
-            frame["recorded_run_s"] = pd.array(opt["recorded_run_s"], dtype="float64")
-            frame["recorded_device"] = pd.array(opt["recorded_device"], dtype="string")
-            frame["recorded_status"] = pd.array(opt["recorded_status"], dtype="string")
+            frame["program_id"] = pd.array(opt.column("program_id"), dtype="string")
+            frame["iteration"] = pd.array(opt.column("iteration"), dtype="Int64")
+            frame["recorded_queue_s"] = opt.column("recorded_queue_s")
+            frame["recorded_run_s"] = opt.column("recorded_run_s")
+            frame["recorded_device"] = pd.array(opt.column("recorded_device"), dtype="string")
+            frame["recorded_status"] = pd.array(opt.column("recorded_status"), dtype="string")
             columns += list(OPTIONAL_JOB_COLUMNS)
         return frame[columns].sort_values("job_id", kind="stable").reset_index(drop=True)
 
@@ -143,82 +211,127 @@ class TimelineRecorder(Monitor):
     ``busy`` (``jobs`` runs holding ``busy_qubits`` qubits), ``calibrating``
     or ``down`` (maintenance, outage). Zero-length intervals are not recorded.
 
+    A new interval starts at every instant where a run starts or ends on the
+    device, or its availability changes (so a run that ends as the next
+    starts gives two adjacent ``busy`` rows). The recorder keeps one row per
+    run (device, start, end, qubits) and the availability changes, and builds
+    the intervals from them in one vectorised sweep when the table is asked
+    for, which is much cheaper than tracking the state at every event. The
+    table is therefore complete only after the run ended (``on_end``).
+
     Args:
         devices: The fleet (anything with ``name`` and ``num_qubits``), to
             open every device's first interval at time 0.
     """
 
+    _STATES = (DeviceState.IDLE, DeviceState.BUSY, DeviceState.DOWN, DeviceState.CALIBRATING)
+    _DOWN_CODES = {DeviceState.DOWN: 1, DeviceState.CALIBRATING: 2}
+
     def __init__(self, devices: Sequence[Device] | Sequence[QPU]) -> None:
-        self._open: dict[str, tuple[float, str, int, int, int]] = {
-            d.name: (0.0, DeviceState.IDLE, 0, d.num_qubits, 0) for d in devices
-        }
-        self._down: dict[str, str] = {}
-        self._rows: dict[str, list] = {c: [] for c in TIMELINE_COLUMNS}
+        self._names = [d.name for d in devices]
+        self._sizes = np.array([d.num_qubits for d in devices], np.int64)
+        self._code = {name: index for index, name in enumerate(self._names)}
+        self._runs = RowBuffer((("device", "i"), ("start_s", "f"), ("end_s", "f"), ("qubits", "i")))
+        self._availability: list[tuple[int, float, int]] = []
+        """``(device, time, code)`` per availability change, in event order (code 0: up, 1: down, 2: calibrating)."""
+        self._end_s: float | None = None
 
-    def _change(self, qpu: QPU, now: float) -> None:
-        start, state, busy, size, jobs = self._open[qpu.name]
-        if qpu.name in self._down:
-            new = (self._down[qpu.name], qpu.busy_qubits, qpu.running)
-        elif qpu.running:
-            new = (DeviceState.BUSY, qpu.busy_qubits, qpu.running)
-        else:
-            new = (DeviceState.IDLE, 0, 0)
-        if new == (state, busy, jobs):
-            return
-        if now > start:
-            rows = self._rows
-            rows["device"].append(qpu.name)
-            rows["start_s"].append(start)
-            rows["end_s"].append(now)
-            rows["state"].append(state)
-            rows["busy_qubits"].append(busy)
-            rows["num_qubits"].append(size)
-            rows["jobs"].append(jobs)
-        self._open[qpu.name] = (now, new[0], new[1], size, new[2])
+    def _ended(self, run: Run, now: float) -> None:
+        runs = self._runs
+        runs.rows.append((self._code[run.qpu.name], run.start_s, now, len(run.qubits)))
+        runs.spill()
 
-    def on_start(self, run: Run, now: float) -> None:
-        self._change(run.qpu, now)
-
-    def on_finish(self, run: Run, now: float) -> None:
-        self._change(run.qpu, now)
-
-    def on_interrupt(self, run: Run, now: float) -> None:
-        self._change(run.qpu, now)
+    on_finish = _ended
+    on_interrupt = _ended
 
     def on_device_state(self, qpu: QPU, state: str, now: float) -> None:
-        if state in (DeviceState.DOWN, DeviceState.CALIBRATING):
-            self._down[qpu.name] = state
-        else:
-            self._down.pop(qpu.name, None)
-        self._change(qpu, now)
+        self._availability.append((self._code[qpu.name], now, self._DOWN_CODES.get(state, 0)))
 
     def on_end(self, now: float) -> None:
-        rows = self._rows
-        for name, (start, state, busy, size, jobs) in self._open.items():
-            if now > start:
-                rows["device"].append(name)
-                rows["start_s"].append(start)
-                rows["end_s"].append(now)
-                rows["state"].append(state)
-                rows["busy_qubits"].append(busy)
-                rows["num_qubits"].append(size)
-                rows["jobs"].append(jobs)
-            self._open[name] = (now, state, busy, size, jobs)
+        self._end_s = now
 
     def to_dataframe(self) -> pd.DataFrame:
-        """The timeline, sorted by device then start time."""
-        frame = pd.DataFrame(
-            {
-                "device": pd.array(self._rows["device"], dtype="string"),
-                "start_s": pd.array(self._rows["start_s"], dtype="float64"),
-                "end_s": pd.array(self._rows["end_s"], dtype="float64"),
-                "state": pd.array(self._rows["state"], dtype="string"),
-                "busy_qubits": pd.array(self._rows["busy_qubits"], dtype="int64"),
-                "num_qubits": pd.array(self._rows["num_qubits"], dtype="int64"),
-                "jobs": pd.array(self._rows["jobs"], dtype="int64"),
-            }
+        """The timeline, sorted by device then start time.
+
+        Raises:
+            RuntimeError: Before the run ended (runs in progress are not known yet).
+        """
+        if self._end_s is None:
+            raise RuntimeError("the device timeline is complete only after the run ended")
+        device, start, end, state, busy, jobs = _sweep_intervals(
+            len(self._names), self._runs, self._availability, self._end_s,
         )
+        names = np.array(self._names, dtype=object)
+        frame = pd.DataFrame({
+            "device": pd.array(names[device].tolist(), dtype="string"),
+            "start_s": start,
+            "end_s": end,
+            "state": pd.array(np.array(self._STATES, dtype=object)[state].tolist(), dtype="string"),
+            "busy_qubits": busy,
+            "num_qubits": self._sizes[device],
+            "jobs": jobs,
+        })
         return frame.sort_values(["device", "start_s"], kind="stable").reset_index(drop=True)
+
+
+def _sweep_intervals(
+    num_devices: int, runs: RowBuffer, availability: list[tuple[int, float, int]], end_s: float,
+) -> tuple[np.ndarray, ...]:
+    """Intervals of constant state per device from run intervals and availability changes.
+
+    Every start and end of a run and every availability change is an event
+    at an instant; each device starts idle and up at time 0. At an instant
+    with a run event, or with an availability change that changes the
+    device's ``(state, busy qubits, runs)``, the open interval closes and a
+    new one opens with the state after all events of that instant. Returns
+    ``(device, start_s, end_s, state code, busy_qubits, jobs)`` arrays, rows
+    in device then time order (state codes index ``TimelineRecorder._STATES``).
+    """
+    run_device, run_start, run_end, run_qubits = (runs.column(c) for c in ("device", "start_s", "end_s", "qubits"))
+    nruns = len(run_device)
+    avail = np.array(availability, dtype=np.float64).reshape(-1, 3)
+    navail = len(avail)
+    initial = np.arange(num_devices)
+    # events: one initial state per device at 0 (first), run starts and ends, availability changes (in order)
+    device = np.concatenate([initial, run_device, run_device, avail[:, 0].astype(np.int64)])
+    time = np.concatenate([np.zeros(num_devices), run_start, run_end, avail[:, 1]])
+    rank = np.concatenate([np.full(num_devices, -2), np.full(2 * nruns, -1), np.arange(navail)])
+    qubits = np.concatenate([np.zeros(num_devices, np.int64), run_qubits, -run_qubits, np.zeros(navail, np.int64)])
+    count = np.concatenate([np.zeros(num_devices, np.int64), np.ones(nruns, np.int64), -np.ones(nruns, np.int64),
+                            np.zeros(navail, np.int64)])
+    label = np.concatenate([np.zeros(num_devices, np.int64), np.full(2 * nruns, -1, np.int64),
+                            avail[:, 2].astype(np.int64)])
+    is_run = np.concatenate([np.zeros(num_devices, bool), np.ones(2 * nruns, bool), np.zeros(navail, bool)])
+    order = np.lexsort((rank, time, device))
+    device, time, qubits, count, label, is_run = (a[order] for a in (device, time, qubits, count, label, is_run))
+    first = np.flatnonzero(np.r_[True, device[1:] != device[:-1]])
+    sizes = np.diff(np.r_[first, len(device)])
+    busy = np.cumsum(qubits)
+    busy -= np.repeat(busy[first] - qubits[first], sizes)
+    running = np.cumsum(count)
+    running -= np.repeat(running[first] - count[first], sizes)
+    # availability in force after each event: the last change so far in the device (its initial event is "up")
+    known = np.where(label >= 0, np.arange(len(label)), 0)
+    np.maximum.accumulate(known, out=known)
+    label = label[known]
+    state = np.where(label == 1, 2, np.where(label == 2, 3, np.where(running > 0, 1, 0)))
+    idle = state == 0
+    busy = np.where(idle, 0, busy)
+    running = np.where(idle, 0, running)
+    changed = np.ones(len(state), bool)
+    changed[1:] = (state[1:] != state[:-1]) | (busy[1:] != busy[:-1]) | (running[1:] != running[:-1])
+    changed[first] = True  # the initial event opens the device's first interval
+    changed |= is_run
+    # instants: (device, time) groups; an instant with a change opens an interval with the state after it
+    group_start = np.flatnonzero(np.r_[True, (device[1:] != device[:-1]) | (time[1:] != time[:-1])])
+    group_last = np.r_[group_start[1:], len(device)] - 1
+    opens = np.logical_or.reduceat(changed, group_start)
+    last = group_last[opens]
+    device, start = device[last], time[last]
+    next_same = np.r_[device[1:] == device[:-1], False]
+    end = np.where(next_same, np.r_[start[1:], 0.0], end_s)
+    keep = end > start
+    return (device[keep], start[keep], end[keep], state[last][keep], busy[last][keep], running[last][keep])
 
 
 CALIBRATION_COLUMNS = (
@@ -315,7 +428,9 @@ class FragmentRecorder(JobRecorder):
         if not len(self):
             return pd.DataFrame()
         frame = super().to_dataframe()
-        order = pd.DataFrame({"job_id": self._int["job_id"], "parent_id": self._parents, "fragment": self._fragments})
+        order = pd.DataFrame({
+            "job_id": self._table.column("job_id"), "parent_id": self._parents, "fragment": self._fragments,
+        })
         return frame.merge(order, on="job_id", how="left")
 
 
@@ -333,20 +448,20 @@ class AttemptRecorder(Monitor):
     ended). Times in seconds.
     """
 
+    _ROW = (
+        ("job_id", "i"), ("attempt", "i"), ("device", "o"), ("qubits", "q"), ("start_s", "f"), ("end_s", "f"),
+        ("fidelity", "f"), ("outcome", "o"),
+    )
+
     def __init__(self) -> None:
-        self._num = {c: array("d") for c in ("start_s", "end_s", "fidelity")}
-        self._int = {c: array("q") for c in ("job_id", "attempt")}
-        self._obj: dict[str, list] = {c: [] for c in ("device", "qubits", "outcome")}
+        self._table = RowBuffer(self._ROW)
 
     def _record(self, run: Run, end_s: float, outcome: str) -> None:
-        self._int["job_id"].append(run.job.id)
-        self._int["attempt"].append(run.attempt)
-        self._num["start_s"].append(run.start_s)
-        self._num["end_s"].append(end_s)
-        self._num["fidelity"].append(run.job.state.fidelity)
-        self._obj["device"].append(run.qpu.name)
-        self._obj["qubits"].append(list(run.qubits))
-        self._obj["outcome"].append(outcome)
+        table = self._table
+        table.rows.append((
+            run.job.id, run.attempt, run.qpu.name, run.qubits, run.start_s, end_s, run.job.state.fidelity, outcome,
+        ))
+        table.spill()
 
     def on_finish(self, run: Run, now: float) -> None:
         self._record(run, now, "completed" if run.job.state.status == "completed" else "failed")
@@ -355,15 +470,12 @@ class AttemptRecorder(Monitor):
         self._record(run, now, "interrupted")
 
     def __len__(self) -> int:
-        return len(self._int["job_id"])
+        return len(self._table)
 
     def to_dataframe(self) -> pd.DataFrame:
-        data: dict = {}
-        for column in ATTEMPT_COLUMNS:
-            if column in self._num:
-                data[column] = np.frombuffer(self._num[column], dtype=np.float64) if len(self) else np.zeros(0)
-            elif column in self._int:
-                data[column] = np.frombuffer(self._int[column], dtype=np.int64) if len(self) else np.zeros(0, np.int64)
-            else:
-                data[column] = pd.Series(self._obj[column], dtype=object)
+        table = self._table
+        data = {
+            name: pd.Series(table.column(name), dtype=object) if kind in "oq" else table.column(name)
+            for name, kind in self._ROW
+        }
         return pd.DataFrame(data, columns=list(ATTEMPT_COLUMNS))

@@ -120,26 +120,30 @@ def poisson_jobs(
             has_deadline = timing.random(size=n) < deadline_fraction
         else:
             slack = has_deadline = None  # type: ignore[assignment]  # no deadlines drawn
+        # one conversion per block: Python scalars are much cheaper to read in the loop than numpy ones
+        gap_list = gaps.tolist()
+        kind_list = kinds.tolist()
+        pick_list = picks.tolist()
+        shot_list = shots_arr[shot_idx].tolist()
+        circ_list = circ_arr[circ_idx].tolist()
+        who_list = who.tolist()
+        prio_list = prio.tolist() if prio is not None else [int(prio_arr[0])] * n
+        slack_list = slack.tolist() if slack is not None else None
+        deadline_list = has_deadline.tolist() if has_deadline is not None else None
         for i in range(n):
-            now += float(gaps[i])
-            entry_index = int(kinds[i])
+            now += gap_list[i]
+            entry_index = kind_list[i]
             entry = mix[entry_index]
-            size = entry.sizes[min(int(picks[i] * len(entry.sizes)), len(entry.sizes) - 1)]
+            sizes = entry.sizes
+            size = sizes[min(int(pick_list[i] * len(sizes)), len(sizes) - 1)]
             key = (entry_index, size)
             profile = profiles.get(key)
             if profile is None:
                 profile = profiles[key] = entry.profile_for(size)
-            user = users[int(who[i])]
+            user = users[who_list[i]]
+            deadline = now + slack_list[i] if deadline_list is not None and deadline_list[i] else None
             yield Job(Submission(
-                id=job_id,
-                arrival_s=now,
-                profile=profile,
-                shots=int(shots_arr[shot_idx[i]]),
-                circuits=int(circ_arr[circ_idx[i]]),
-                user=user.name,
-                group=user.group,
-                priority=int(prio[i]) if prio is not None else int(prio_arr[0]),
-                deadline_s=now + float(slack[i]) if has_deadline is not None and has_deadline[i] else None,
+                job_id, now, profile, shot_list[i], circ_list[i], user.name, user.group, prio_list[i], deadline,
             ))
             job_id += 1
 
