@@ -12,6 +12,7 @@ import platform
 import time
 
 from qcloudsim.build import (  # noqa: F401  (re-exported: the builders lived here)
+    BuiltRun,
     WorkloadSource,
     build_estimator,
     build_fleet,
@@ -20,7 +21,7 @@ from qcloudsim.build import (  # noqa: F401  (re-exported: the builders lived he
     open_trace,
 )
 from qcloudsim.config.schema import ExperimentConfig, WorkloadConfig
-from qcloudsim.engine.kernel import GC_GEN0_THRESHOLD, young_collections_every
+from qcloudsim.engine.collector import collections_paused, young_collections_every
 from qcloudsim.progress import ProgressMonitor
 from qcloudsim.results.recorders import (
     AttemptRecorder,
@@ -45,15 +46,14 @@ def run(config: ExperimentConfig, seed: int | None = None, progress: bool = Fals
     Returns:
         The run's :class:`~qcloudsim.results.results.Results`.
     """
-    with young_collections_every(GC_GEN0_THRESHOLD):
+    with young_collections_every():
         return _run(config, config.seed if seed is None else seed, progress)
 
 
 def _run(config: ExperimentConfig, seed: int, progress: bool) -> Results:
     started = time.perf_counter()
     built = build_simulation(config, seed)
-    sim, scheduler, workload, programs = built.simulation, built.scheduler, built.workload, built.programs
-    devices = built.devices
+    sim, devices = built.simulation, built.devices
     jobs_recorder = JobRecorder()
     timeline = TimelineRecorder(devices)
     calibrations = CalibrationRecorder(devices)
@@ -68,6 +68,15 @@ def _run(config: ExperimentConfig, seed: int, progress: bool) -> Results:
         sim.bus.attach(monitor)
     sim.run()
     wall = time.perf_counter() - started
+    with collections_paused():
+        return _results(config, seed, built, wall, monitors)
+
+
+def _results(config: ExperimentConfig, seed: int, built: BuiltRun, wall: float, monitors: list) -> Results:
+    """The run's tables, summary and metadata from its recorders."""
+    sim, scheduler, workload, programs = built.simulation, built.scheduler, built.workload, built.programs
+    devices = built.devices
+    jobs_recorder, timeline, calibrations, program_recorder, fragments, attempts = monitors[:6]
     jobs = jobs_recorder.to_dataframe()
     timeline_frame = timeline.to_dataframe()
     summary = summarize(jobs, timeline_frame, sim.now)

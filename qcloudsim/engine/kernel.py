@@ -39,18 +39,18 @@ run's ``scheduler`` stream.
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import cast
 
 import networkx as nx
 import simpy
+from simpy.events import URGENT
 
 from qcloudsim.devices.calibration import Calibration
 from qcloudsim.devices.device import Device
 from qcloudsim.engine.bus import EventBus
+from qcloudsim.engine.collector import GC_GEN0_THRESHOLD, young_collections_every
 from qcloudsim.engine.qpu import QPU, DeviceState, Run
 from qcloudsim.engine.queue import QueueSet, Topology
 from qcloudsim.models.cost import CostModel, Quote
@@ -151,6 +151,7 @@ class Kernel:
         self.finished = False
         self._jobs = iter(jobs)
         self._next_job: Job | None = None
+        self._last_arrival_s = 0.0
         self._round_pending = False
         self._pending = 0
         self._holds = 0
@@ -158,6 +159,7 @@ class Kernel:
         self._started = False
         self._limited = False
         self._fleet_state: tuple | None = None
+        self._exclusive = scheduler.exclusive
         self._all_done = self.env.event()
         h = self.bus.handlers
         self._on_arrival, self._on_reject, self._on_start = h["arrival"], h["reject"], h["start"]
@@ -217,7 +219,8 @@ class Kernel:
         self._started = True
         self._limited = any(v != math.inf for v in self.run_limits.values())
         self.scheduler.reset(self.streams.sequence("scheduler"))
-        self.env.process(self._arrivals())
+        self._exclusive = self.scheduler.exclusive
+        _AtStart(self.env, self._arrive)
         recurring = False
         for extension in self.extensions:
             recurring = extension.start(self) or recurring
@@ -251,21 +254,26 @@ class Kernel:
         self._holds -= 1
         self._check_done()
 
-    def _arrivals(self):
-        env = self.env
-        last = 0.0
+    def _arrive(self, _event: simpy.Event) -> None:
+        """Submit the job whose arrival time has come and every job due at the same instant; then wait
+        for the next one (a chain of timeouts rather than a process: no generator to resume per job)."""
+        job = self._next_job
+        if job is not None:
+            self._next_job = None
+            self.submit(job)
+        now = self.env.now
         for job in self._jobs:
-            if job.arrival_s < last:
+            if job.arrival_s < self._last_arrival_s:
                 raise ValueError(
                     f"job {job.id} arrives at {job.arrival_s} s, before the previous job "
-                    f"({last} s): jobs must be sorted by arrival time"
+                    f"({self._last_arrival_s} s): jobs must be sorted by arrival time"
                 )
-            last = job.arrival_s
-            delay = job.arrival_s - env.now
+            self._last_arrival_s = job.arrival_s
+            delay = job.arrival_s - now
             if delay > 0:
                 self._next_job = job
-                yield env.timeout(delay)
-                self._next_job = None
+                self.env.timeout(delay).callbacks.append(self._arrive)
+                return
             self.submit(job)
         self._arrivals_done = True
         self._check_done()
@@ -385,7 +393,7 @@ class Kernel:
         if self._fleet_state is None:
             self._fleet_state = fleet_state(self.qpus)
         return Snapshot(
-            self.env.now, self.queues.view, self.qpus, self.cost, self.scheduler.exclusive, self.by_name,
+            self.env.now, self.queues.view, self.qpus, self.cost, self._exclusive, self.by_name,
             queues=self.queues, fleet=self._fleet_state, idle=None if self._partial else self._idle,
         )
 
@@ -393,12 +401,15 @@ class Kernel:
         self._round_pending = False
         if not len(self._view):
             return
-        exclusive = self.scheduler.exclusive
-        for qpu in self.qpus:
-            if qpu.available and (not qpu.blocking and qpu._free if exclusive else qpu._free):
-                break
+        if self._exclusive:
+            if not self._idle and not self._partial:  # every device is down or busy
+                return
         else:
-            return
+            for qpu in self.qpus:
+                if qpu.available and qpu._free:
+                    break
+            else:
+                return
         assignments = self.scheduler.decide(self.snapshot())
         for assignment in assignments:
             self.dispatch(assignment)
@@ -426,7 +437,7 @@ class Kernel:
         pinned = job.submission.pinned_device
         if pinned is not None and pinned != qpu.name:
             raise SchedulingError(f"job {job.id} is pinned to {pinned}, not {qpu.name}")
-        if self.scheduler.exclusive and qpu.blocking:
+        if self._exclusive and qpu.blocking:
             raise SchedulingError(f"{qpu.name} is busy and the scheduler is exclusive")
         qubits = tuple(assignment.qubits)
         if len(qubits) != job.profile.num_qubits:
@@ -507,7 +518,7 @@ class Kernel:
             handler(run, now)
         self._pending -= 1
         self._check_done()
-        if status is JobStatus.COMPLETED:
+        if status is JobStatus.COMPLETED and len(self._view):
             self.request_round()
 
     # -- device API (used by the dynamics extension) --------------------------------------------
@@ -596,27 +607,15 @@ class Kernel:
             handler(qpu, state, now)
 
 
-GC_GEN0_THRESHOLD = 10_000
-"""Allocations between young-generation garbage collections while a run is in progress.
+class _AtStart(simpy.Event):
+    """Calls ``callback`` at the current instant before any normal event, as SimPy starts a process."""
 
-A job is three small objects (submission, state, the job) and a long queue keeps
-tens of thousands of them alive; with CPython's default of 700 the collector
-then takes about 8 % of an overloaded run's time. Nothing in a run creates
-reference cycles that need prompt collection."""
-
-
-@contextmanager
-def young_collections_every(allocations: int) -> Iterator[None]:
-    """Raise the young-generation GC threshold to ``allocations`` for the block (restored after).
-
-    Also used around building the result tables, which create a Python object per row.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], allocations), *old[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
+    def __init__(self, env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
+        super().__init__(env)
+        self.callbacks.append(callback)
+        self._ok = True
+        self._value = None
+        env.schedule(self, URGENT)
 
 
 def _valid(quote: Quote | None, qpu: QPU, qubits: tuple[int, ...], job: Job) -> bool:

@@ -60,14 +60,15 @@ class QPU:
         available: False during downtime.
         next_down_s: Start of the next planned (drained) downtime (s), ``inf`` if none.
         down_reasons: Why the device is unavailable now: source -> state.
-        owner: Held qubit -> the run holding it.
+        owner: Held qubit -> the run holding it, kept from the first time
+            two runs share the device (only the crosstalk between runs needs it).
         blocking: Runs that keep other jobs off the device under exclusive scheduling.
         planned: Announced downtime starts by source (s).
     """
 
     __slots__ = (
         "index", "device", "name", "num_qubits", "calibration", "available", "next_down_s",
-        "down_reasons", "planned", "_free", "_runs", "_frozen", "owner", "blocking",
+        "down_reasons", "planned", "_free", "_runs", "_frozen", "owner", "blocking", "_tracked",
     )
 
     def __init__(self, index: int, device: Device) -> None:
@@ -85,6 +86,7 @@ class QPU:
         self._frozen: frozenset[int] | None = None
         self.owner: dict[int, Run] = {}
         self.blocking = 0
+        self._tracked = False
 
     @property
     def free_qubits(self) -> frozenset[int]:
@@ -128,16 +130,21 @@ class QPU:
             RuntimeError: If any of the qubits is already held (the
                 "no qubit held twice" invariant).
         """
-        busy = [q for q in run.qubits if q not in self._free]
-        if busy:
+        free = self._free
+        if not free.issuperset(run.qubits):
+            busy = [q for q in run.qubits if q not in free]
             raise RuntimeError(f"{self.name}: qubits {busy} are already held; cannot start job {run.job.id}")
-        self._free.difference_update(run.qubits)
+        free.difference_update(run.qubits)
         self._frozen = None
         self._runs[run.job.id] = run
-        owner = self.owner
-        for q in run.qubits:
-            owner[q] = run
-        if run.job.blocking:
+        if self._tracked:
+            owner = self.owner
+            for q in run.qubits:
+                owner[q] = run
+        elif len(self._runs) > 1:
+            self._tracked = True
+            self.owner = {q: held for held in self._runs.values() for q in held.qubits}
+        if run.job.lineage.blocking:
             self.blocking += 1
 
     def release(self, run: Run) -> None:
@@ -145,8 +152,9 @@ class QPU:
         del self._runs[run.job.id]
         self._free.update(run.qubits)
         self._frozen = None
-        owner = self.owner
-        for q in run.qubits:
-            del owner[q]
-        if run.job.blocking:
+        if self._tracked:
+            owner = self.owner
+            for q in run.qubits:
+                del owner[q]
+        if run.job.lineage.blocking:
             self.blocking -= 1

@@ -11,10 +11,13 @@ grows by about a hundred bytes per job and finished
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from qcloudsim.devices.device import Device
 from qcloudsim.engine.monitor import Monitor
@@ -92,18 +95,30 @@ class RowBuffer:
         self._stored += len(rows)
         rows.clear()
 
-    def column(self, name: str) -> Any:
-        """All values of ``name``: a numpy array (``f``, ``i``), a list of lists (``q``) or a list (``o``)."""
+    def column(self, name: str, order: np.ndarray | None = None) -> Any:
+        """All values of ``name``, in the order ``order`` (row positions) if given.
+
+        Returns a numpy array (kinds ``f``, ``i``), a list of lists (``q``) or
+        a list (``o``).
+        """
         self.flush()
         index = self.names.index(name)
         kind = self._kinds[index]
         parts = [chunk[index] for chunk in self._chunks]
         if kind in "fi":
-            dtype = np.float64 if kind == "f" else np.int64
-            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+            values = np.concatenate(parts) if parts else np.zeros(0, np.float64 if kind == "f" else np.int64)
+            return values if order is None else values[order]
+        objects = list(chain.from_iterable(parts))
+        if order is not None and len(objects) > 1:
+            objects = list(itemgetter(*order.tolist())(objects))
         if kind == "q":
-            return [list(qubits) for part in parts for qubits in part]
-        return [value for part in parts for value in part]
+            return [list(qubits) for qubits in objects]
+        return objects
+
+
+def string_array(values: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
+    """``values`` as a pandas ``string`` array (Arrow-backed; ``None`` is missing)."""
+    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.string()))
 
 
 class JobRecorder(Monitor):
@@ -178,29 +193,26 @@ class JobRecorder(Monitor):
     def to_dataframe(self) -> pd.DataFrame:
         """The per-job table, sorted by job id, columns as :data:`JOB_COLUMNS`."""
         table = self._table
+        ids = table.column("job_id")
+        order = None if np.all(ids[1:] >= ids[:-1]) else np.argsort(ids, kind="stable")
         data: dict[str, object] = {}
         for name, kind in self._ROW:
-            if kind in "fi":
-                data[name] = table.column(name)
-            elif kind == "q":
-                data[name] = table.column(name)
-            else:
-                data[name] = pd.array(table.column(name), dtype="string")
-        frame = pd.DataFrame(data)
-        frame["wait_s"] = frame["start_s"] - frame["arrival_s"]
-        frame["run_s"] = frame["end_s"] - frame["start_s"]
-        frame["completion_s"] = frame["end_s"] - frame["arrival_s"]
+            values = table.column(name, order)
+            data[name] = string_array(values) if kind == "o" else values
+        data["wait_s"] = data["start_s"] - data["arrival_s"]  # type: ignore[operator]
+        data["run_s"] = data["end_s"] - data["start_s"]  # type: ignore[operator]
+        data["completion_s"] = data["end_s"] - data["arrival_s"]  # type: ignore[operator]
         columns = list(JOB_COLUMNS)
         if self._optional is not None:
             opt = self._optional
-            frame["program_id"] = pd.array(opt.column("program_id"), dtype="string")
-            frame["iteration"] = pd.array(opt.column("iteration"), dtype="Int64")
-            frame["recorded_queue_s"] = opt.column("recorded_queue_s")
-            frame["recorded_run_s"] = opt.column("recorded_run_s")
-            frame["recorded_device"] = pd.array(opt.column("recorded_device"), dtype="string")
-            frame["recorded_status"] = pd.array(opt.column("recorded_status"), dtype="string")
+            data["program_id"] = string_array(opt.column("program_id", order))
+            data["iteration"] = pd.array(opt.column("iteration", order), dtype="Int64")
+            data["recorded_queue_s"] = opt.column("recorded_queue_s", order)
+            data["recorded_run_s"] = opt.column("recorded_run_s", order)
+            data["recorded_device"] = string_array(opt.column("recorded_device", order))
+            data["recorded_status"] = string_array(opt.column("recorded_status", order))
             columns += list(OPTIONAL_JOB_COLUMNS)
-        return frame[columns].sort_values("job_id", kind="stable").reset_index(drop=True)
+        return pd.DataFrame({name: data[name] for name in columns})
 
 
 class TimelineRecorder(Monitor):
@@ -261,17 +273,18 @@ class TimelineRecorder(Monitor):
         device, start, end, state, busy, jobs = _sweep_intervals(
             len(self._names), self._runs, self._availability, self._end_s,
         )
-        names = np.array(self._names, dtype=object)
-        frame = pd.DataFrame({
-            "device": pd.array(names[device].tolist(), dtype="string"),
+        by_name = np.argsort(np.argsort(np.array(self._names, dtype=object), kind="stable"), kind="stable")
+        order = np.lexsort((start, by_name[device]))
+        device, start, end, state, busy, jobs = (a[order] for a in (device, start, end, state, busy, jobs))
+        return pd.DataFrame({
+            "device": string_array(np.array(self._names, dtype=object)[device].tolist()),
             "start_s": start,
             "end_s": end,
-            "state": pd.array(np.array(self._STATES, dtype=object)[state].tolist(), dtype="string"),
+            "state": string_array(np.array(self._STATES, dtype=object)[state].tolist()),
             "busy_qubits": busy,
             "num_qubits": self._sizes[device],
             "jobs": jobs,
         })
-        return frame.sort_values(["device", "start_s"], kind="stable").reset_index(drop=True)
 
 
 def _sweep_intervals(

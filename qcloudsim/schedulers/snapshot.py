@@ -116,7 +116,7 @@ class Snapshot:
 
     __slots__ = (
         "now", "queue", "devices", "cost", "exclusive", "_by_name", "_claimed", "_blocked", "_queues", "_open",
-        "_fleet", "_idle", "_open_idx", "_shared_claims", "_idle_set",
+        "_fleet", "_idle", "_open_idx", "_shared_claims", "_idle_set", "_idle_claims",
     )
 
     def __init__(
@@ -146,6 +146,7 @@ class Snapshot:
         self._fleet = fleet
         self._shared_claims = False
         self._idle_set = idle
+        self._idle_claims: list[str] = []
 
     @property
     def estimator(self) -> Estimator:
@@ -246,6 +247,10 @@ class Snapshot:
         if not self._simple():
             return None
         if self._idle_set is not None:
+            if self._idle_claims:
+                by_name = self._by_name
+                self._idle_set = self._idle_set - {by_name[name].index for name in self._idle_claims}
+                self._idle_claims = []
             return self._idle_set
         return self.open_indices() if self.all_open_idle() else None
 
@@ -331,23 +336,25 @@ class Snapshot:
         return self.now + self.runtime_s(job, estimate) <= device.next_down_s
 
     def claim(self, assignment: Assignment) -> None:
-        """Record a tentative assignment so later checks this round see it."""
-        self._claimed.setdefault(assignment.device, set()).update(assignment.qubits)
-        blocking = assignment.job.lineage.blocking
-        if blocking:
-            self._blocked.add(assignment.device)
+        """Record a tentative assignment so later checks this round see it.
+
+        The derived indexes (open devices, idle devices) are brought up to
+        date when next asked for, so the last claim of a round costs little.
+        """
+        device = assignment.device
+        claimed = self._claimed.get(device)
+        if claimed is None:
+            self._claimed[device] = set(assignment.qubits)
+        else:
+            claimed.update(assignment.qubits)
+        if assignment.job.lineage.blocking:
+            self._blocked.add(device)
+            if self._idle_set is not None:
+                self._idle_claims.append(device)
         else:
             self._shared_claims = True
-        if self._open is not None and blocking and self._simple():
-            name = assignment.device
-            self._open = tuple(d for d in self._open if d.name != name)
-        else:
-            self._open = None
-        if self._idle_set is not None:
-            if blocking:
-                self._idle_set = self._idle_set - {self._by_name[assignment.device].index}
-            else:
-                self._idle_set = None
+            self._idle_set = None
+        self._open = None
         self._open_idx = None
         self._idle = None
 
