@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import cast
 
 import networkx as nx
 import simpy
@@ -60,6 +59,8 @@ from qcloudsim.seeding import SeedStreams
 from qcloudsim.workload.job import IdAllocator, Job, JobStatus
 
 _NAN = float("nan")
+_QUEUED = JobStatus.QUEUED
+_RUNNING = JobStatus.RUNNING
 
 
 class SchedulingError(RuntimeError):
@@ -153,6 +154,9 @@ class Kernel:
         self._next_job: Job | None = None
         self._last_arrival_s = 0.0
         self._round_pending = False
+        self._tail_round = False
+        """Inside an arrival or completion callback (a round may run at its end)."""
+        self._round_due = False
         self._pending = 0
         self._holds = 0
         self._arrivals_done = False
@@ -257,6 +261,7 @@ class Kernel:
     def _arrive(self, _event: simpy.Event) -> None:
         """Submit the job whose arrival time has come and every job due at the same instant; then wait
         for the next one (a chain of timeouts rather than a process: no generator to resume per job)."""
+        self._tail_round = True
         job = self._next_job
         if job is not None:
             self._next_job = None
@@ -273,10 +278,12 @@ class Kernel:
             if delay > 0:
                 self._next_job = job
                 self.env.timeout(delay).callbacks.append(self._arrive)
+                self._run_due_round()
                 return
             self.submit(job)
         self._arrivals_done = True
         self._check_done()
+        self._run_due_round()
 
     def unarrived(self) -> Iterable[Job]:
         """Jobs of the workload that had not arrived when the run stopped (consumes them)."""
@@ -383,10 +390,27 @@ class Kernel:
     # -- scheduling rounds and dispatch ----------------------------------------------------------
 
     def request_round(self) -> None:
-        """Ask for a scheduling round at the current instant (coalesced)."""
+        """Ask for a scheduling round at the current instant (coalesced).
+
+        The round is an event at the current instant, processed after every
+        event already due now. When nothing else is due now and the request
+        comes from an arrival or a completion, that event would be the very
+        next one, so the round runs at the end of that callback instead (the
+        same order of effects, one event fewer per job).
+        """
         if not self._round_pending:
             self._round_pending = True
-            self.env.timeout(0).callbacks.append(self._round)
+            if self._tail_round and self.env.peek() > self.env.now:
+                self._round_due = True
+            else:
+                self.env.timeout(0).callbacks.append(self._round)
+
+    def _run_due_round(self) -> None:
+        """End of an arrival or completion callback: run the round it deferred, if any."""
+        self._tail_round = False
+        if self._round_due:
+            self._round_due = False
+            self._round(None)
 
     def snapshot(self) -> Snapshot:
         """What the scheduler sees now."""
@@ -397,7 +421,7 @@ class Kernel:
             queues=self.queues, fleet=self._fleet_state, idle=None if self._partial else self._idle,
         )
 
-    def _round(self, _event: simpy.Event) -> None:
+    def _round(self, _event: simpy.Event | None) -> None:
         self._round_pending = False
         if not len(self._view):
             return
@@ -419,19 +443,20 @@ class Kernel:
     def dispatch(self, assignment: Assignment) -> Run:
         """Start ``assignment`` now after checking it (see the module doc)."""
         job, now = assignment.job, self.env.now
+        state = job.state
         qpu = self.by_name.get(assignment.device)
         if qpu is None:
             raise SchedulingError(f"assignment of job {job.id} names unknown device {assignment.device!r}")
         queue = self._shared if self._shared is not None else self.queues.queue_of(job)
-        if job.state.status is not JobStatus.QUEUED or job not in queue:
+        if state.status is not _QUEUED or job not in queue:
             raise SchedulingError(f"job {job.id} is not waiting in the queue")
         shots = assignment.shots
-        split = shots is not None and shots != job.shots
+        split = shots is not None and shots != state.shots
         if split:
             if self.splitter is None or job.lineage.parent_id is None:
                 raise SchedulingError(f"job {job.id}: only fragments of cut circuits may be split by shots")
-            if not (1 <= shots < job.shots):  # type: ignore[operator]
-                raise SchedulingError(f"job {job.id}: cannot run {shots} of its {job.shots} shots")
+            if not (1 <= shots < state.shots):  # type: ignore[operator]
+                raise SchedulingError(f"job {job.id}: cannot run {shots} of its {state.shots} shots")
         if not qpu.available:
             raise SchedulingError(f"{qpu.name} is down; job {job.id} cannot start")
         pinned = job.submission.pinned_device
@@ -439,11 +464,12 @@ class Kernel:
             raise SchedulingError(f"job {job.id} is pinned to {pinned}, not {qpu.name}")
         if self._exclusive and qpu.blocking:
             raise SchedulingError(f"{qpu.name} is busy and the scheduler is exclusive")
-        qubits = tuple(assignment.qubits)
-        if len(qubits) != job.profile.num_qubits:
-            raise SchedulingError(
-                f"job {job.id} needs {job.profile.num_qubits} qubits, assignment gives {len(qubits)}"
-            )
+        qubits = assignment.qubits
+        if type(qubits) is not tuple:
+            qubits = tuple(qubits)
+        profile = job.profile
+        if len(qubits) != profile.num_qubits:
+            raise SchedulingError(f"job {job.id} needs {profile.num_qubits} qubits, assignment gives {len(qubits)}")
         if min(qubits) < 0 or max(qubits) >= qpu.num_qubits:
             raise SchedulingError(f"assignment of job {job.id} names qubits outside {qpu.name}")
         cost = self.cost
@@ -455,9 +481,10 @@ class Kernel:
             quote = cost.quote(job, qpu.device, calibration, qubits)
         assert quote is not None
         runtime = cost.runtime_s(job, quote)
-        if now + runtime > qpu.next_down_s:
+        end_s = now + runtime
+        if end_s > qpu.next_down_s:
             raise SchedulingError(
-                f"job {job.id} would run until {now + runtime:.3f} s, past the start of "
+                f"job {job.id} would run until {end_s:.3f} s, past the start of "
                 f"{qpu.name}'s downtime at {qpu.next_down_s:.3f} s"
             )
         if split:
@@ -467,16 +494,18 @@ class Kernel:
             queued.state.shots -= shots
             self._pending += 1
             runtime = cost.runtime_s(queued, quote, shots)
+            end_s = now + runtime
+            state = job.state
         else:
             queue.remove(job)
-        state = job.state
-        state.status = JobStatus.RUNNING
-        state.attempts += 1
+        state.status = _RUNNING
+        attempt = state.attempts = state.attempts + 1
         state.start_s = now
         state.device = qpu.name
         state.qubits = qubits
-        state.fidelity = quote.estimate.fidelity
-        run = Run(job, qpu, qubits, now, now + runtime, quote.estimate, quote, state.attempts)
+        estimate = quote.estimate
+        state.fidelity = estimate.fidelity
+        run = Run(job, qpu, qubits, now, end_s, estimate, quote, attempt)
         qpu.hold(run)
         self._touch(qpu)
         self.active[job.id] = run
@@ -486,11 +515,13 @@ class Kernel:
         return run
 
     def _completed(self, event: simpy.Event) -> None:
-        run = cast(Run, event.value)  # a run's timeout carries the run
+        run: Run = event.value  # type: ignore[assignment]  # a run's timeout carries the run
         if run.cancelled:
             return
+        self._tail_round = True
         self._cut(run)
         self._left(run, JobStatus.COMPLETED)
+        self._run_due_round()
 
     def end_run(self, run: Run) -> None:
         """End ``run`` now as completed (a session its program is done with)."""
@@ -517,7 +548,8 @@ class Kernel:
         for handler in self._on_finish:
             handler(run, now)
         self._pending -= 1
-        self._check_done()
+        if self._arrivals_done:
+            self._check_done()
         if status is JobStatus.COMPLETED and len(self._view):
             self.request_round()
 

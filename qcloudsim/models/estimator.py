@@ -83,6 +83,8 @@ class Estimator:
         self.max_entries = max_entries
         self._ranked: dict[tuple, list[Region]] = {}
         self._regions: dict[tuple, Region | None] = {}
+        self._last_free: dict[tuple[int, int], tuple[frozenset[int], Region | None]] = {}
+        """Per (calibration version, size): the last frozen free set asked about and its answer."""
         self._stats: dict[tuple, RegionStats] = {}
         self._estimates: dict[tuple, Estimate] = {}
 
@@ -125,8 +127,25 @@ class Estimator:
         free_set = free if isinstance(free, (set, frozenset)) else frozenset(free)
         if len(free_set) < size:
             return None
+        # a device's free set is one frozenset object until its occupancy changes, and most devices
+        # do not change between two rounds: remember the answer for the last one (identity, O(1))
+        frozen = type(free_set) is frozenset
+        if frozen:
+            last = self._last_free.get((calibration.version, size))
+            if last is not None and last[0] is free_set:
+                return last[1]
+        found = self._region_among(calibration, size, candidates, free_set)
+        if frozen:
+            if len(self._last_free) >= self.max_entries:
+                self._last_free.clear()
+            self._last_free[calibration.version, size] = (free_set, found)  # type: ignore[assignment]
+        return found
+
+    def _region_among(
+        self, calibration: Calibration, size: int, candidates: list[Region], free_set: Collection[int],
+    ) -> Region | None:
         for region in candidates:
-            if free_set.issuperset(region):
+            if free_set.issuperset(region):  # type: ignore[attr-defined]
                 return region
         key = (calibration.version, size, frozenset(free_set))
         try:

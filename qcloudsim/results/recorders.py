@@ -22,7 +22,7 @@ import pyarrow as pa
 from qcloudsim.devices.device import Device
 from qcloudsim.engine.monitor import Monitor
 from qcloudsim.engine.qpu import QPU, DeviceState, Run
-from qcloudsim.workload.job import Job
+from qcloudsim.workload.job import Job, JobStatus
 
 JOB_COLUMNS = (
     "job_id", "user", "group", "circuit", "num_qubits", "shots", "circuits",
@@ -44,6 +44,8 @@ CHUNK_ROWS = 65_536
 """Rows a :class:`RowBuffer` keeps as tuples before turning them into column arrays."""
 
 _NAN = float("nan")
+_COMPLETED = JobStatus.COMPLETED
+_STATUS_TEXT = {status: status.value for status in JobStatus}
 
 
 class RowBuffer:
@@ -152,15 +154,17 @@ class JobRecorder(Monitor):
         profile = sub.profile
         deadline = sub.deadline_s
         table = self._table
-        table.rows.append((
+        rows = table.rows
+        rows.append((
             sub.id, sub.user, sub.group, profile.name, profile.num_qubits, state.shots, sub.circuits,
             sub.arrival_s, state.start_s, state.end_s, state.device, state.qubits, state.fidelity,
-            state.status.value, state.reason, sub.priority, _NAN if deadline is None else deadline,
+            _STATUS_TEXT[state.status], state.reason, sub.priority, _NAN if deadline is None else deadline,
             state.interruptions,
         ))
         if self._optional is not None or job.lineage.program_id is not None or sub.recorded is not None:
             self._record_optional(job)
-        table.spill()
+        if len(rows) >= CHUNK_ROWS:
+            table.flush()
 
     def _record_optional(self, job: Job) -> None:
         if self._optional is None:
@@ -250,8 +254,10 @@ class TimelineRecorder(Monitor):
 
     def _ended(self, run: Run, now: float) -> None:
         runs = self._runs
-        runs.rows.append((self._code[run.qpu.name], run.start_s, now, len(run.qubits)))
-        runs.spill()
+        rows = runs.rows
+        rows.append((self._code[run.qpu.name], run.start_s, now, len(run.qubits)))
+        if len(rows) >= CHUNK_ROWS:
+            runs.flush()
 
     on_finish = _ended
     on_interrupt = _ended
@@ -471,13 +477,14 @@ class AttemptRecorder(Monitor):
 
     def _record(self, run: Run, end_s: float, outcome: str) -> None:
         table = self._table
-        table.rows.append((
-            run.job.id, run.attempt, run.qpu.name, run.qubits, run.start_s, end_s, run.job.state.fidelity, outcome,
-        ))
-        table.spill()
+        rows = table.rows
+        job = run.job
+        rows.append((job.id, run.attempt, run.qpu.name, run.qubits, run.start_s, end_s, job.state.fidelity, outcome))
+        if len(rows) >= CHUNK_ROWS:
+            table.flush()
 
     def on_finish(self, run: Run, now: float) -> None:
-        self._record(run, now, "completed" if run.job.state.status == "completed" else "failed")
+        self._record(run, now, "completed" if run.job.state.status is _COMPLETED else "failed")
 
     def on_interrupt(self, run: Run, now: float) -> None:
         self._record(run, now, "interrupted")
