@@ -470,7 +470,8 @@ class Kernel:
         profile = job.profile
         if len(qubits) != profile.num_qubits:
             raise SchedulingError(f"job {job.id} needs {profile.num_qubits} qubits, assignment gives {len(qubits)}")
-        if min(qubits) < 0 or max(qubits) >= qpu.num_qubits:
+        if not qpu._free.issuperset(qubits) and (min(qubits) < 0 or max(qubits) >= qpu.num_qubits):
+            # (qubits inside the device but already held are refused by QPU.hold)
             raise SchedulingError(f"assignment of job {job.id} names qubits outside {qpu.name}")
         cost = self.cost
         calibration = qpu.calibration

@@ -25,11 +25,15 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import Literal
 
 from qcloudsim.workload.job import Job
 
 Topology = Literal["global", "per_device"]
+
+_job_of = itemgetter(1)
+"""The job of a ``(token, job)`` queue entry."""
 
 
 class _Tokens:
@@ -126,8 +130,11 @@ class JobQueue:
         return (e for e in self._items if live.get(e[1].id) == e[0])
 
     def __iter__(self) -> Iterator[Job]:
+        items = self._items
+        if len(items) == len(self._live):  # every entry is live (one per queued job): no filtering
+            return map(_job_of, items)
         live = self._live
-        return (job for token, job in self._items if live.get(job.id) == token)
+        return (job for token, job in items if live.get(job.id) == token)
 
     def __len__(self) -> int:
         return len(self._live)

@@ -103,7 +103,13 @@ def poisson_jobs(
     user_p = _normalised([u.weight for u in users])
     shots_arr = np.asarray(shots, dtype=np.int64)
     circ_arr = np.asarray(circuits, dtype=np.int64)
-    profiles: dict[tuple[int, int], CircuitProfile] = {}
+    # every (mix entry, size) choice gets one slot in a flat table, filled with its profile on first use
+    choices = [(index, size) for index, entry in enumerate(mix) for size in entry.sizes]
+    profiles: list[CircuitProfile | None] = [None] * len(choices)
+    num_sizes = np.asarray([len(entry.sizes) for entry in mix], dtype=np.int64)
+    first_choice = np.concatenate([[0], np.cumsum(num_sizes)[:-1]]).astype(np.int64)
+    names = [user.name for user in users]
+    groups = [user.group for user in users]
     now = 0.0
     job_id = 0
     while job_id < count:
@@ -122,8 +128,10 @@ def poisson_jobs(
             slack = has_deadline = None  # type: ignore[assignment]  # no deadlines drawn
         # one conversion per block: Python scalars are much cheaper to read in the loop than numpy ones
         gap_list = gaps.tolist()
-        kind_list = kinds.tolist()
-        pick_list = picks.tolist()
+        sizes_of_kind = num_sizes[kinds]
+        # the same size as sizes[min(int(pick * len(sizes)), len(sizes) - 1)] per job
+        choice_list = (first_choice[kinds] + np.minimum((picks * sizes_of_kind).astype(np.int64),
+                                                        sizes_of_kind - 1)).tolist()
         shot_list = shots_arr[shot_idx].tolist()
         circ_list = circ_arr[circ_idx].tolist()
         who_list = who.tolist()
@@ -132,18 +140,15 @@ def poisson_jobs(
         deadline_list = has_deadline.tolist() if has_deadline is not None else None
         for i in range(n):
             now += gap_list[i]
-            entry_index = kind_list[i]
-            entry = mix[entry_index]
-            sizes = entry.sizes
-            size = sizes[min(int(pick_list[i] * len(sizes)), len(sizes) - 1)]
-            key = (entry_index, size)
-            profile = profiles.get(key)
+            choice = choice_list[i]
+            profile = profiles[choice]
             if profile is None:
-                profile = profiles[key] = entry.profile_for(size)
-            user = users[who_list[i]]
+                entry_index, size = choices[choice]
+                profile = profiles[choice] = mix[entry_index].profile_for(size)
+            who_i = who_list[i]
             deadline = now + slack_list[i] if deadline_list is not None and deadline_list[i] else None
             yield Job(Submission(
-                job_id, now, profile, shot_list[i], circ_list[i], user.name, user.group, prio_list[i], deadline,
+                job_id, now, profile, shot_list[i], circ_list[i], names[who_i], groups[who_i], prio_list[i], deadline,
             ))
             job_id += 1
 
