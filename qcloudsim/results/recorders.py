@@ -150,18 +150,18 @@ class JobRecorder(Monitor):
         self._optional: RowBuffer | None = None
 
     def _record(self, job: Job) -> None:
-        sub, state = job.submission, job.state
-        profile = sub.profile
-        deadline = sub.deadline_s
+        state = job.state
+        # a Submission is a named tuple: one unpacking reads every field
+        job_id, arrival_s, profile, _, circuits, user, group, priority, deadline, _, _, recorded = job.submission
         table = self._table
         rows = table.rows
         rows.append((
-            sub.id, sub.user, sub.group, profile.name, profile.num_qubits, state.shots, sub.circuits,
-            sub.arrival_s, state.start_s, state.end_s, state.device, state.qubits, state.fidelity,
-            _STATUS_TEXT[state.status], state.reason, sub.priority, _NAN if deadline is None else deadline,
+            job_id, user, group, profile.name, profile.num_qubits, state.shots, circuits,
+            arrival_s, state.start_s, state.end_s, state.device, state.qubits, state.fidelity,
+            _STATUS_TEXT[state.status], state.reason, priority, _NAN if deadline is None else deadline,
             state.interruptions,
         ))
-        if self._optional is not None or job.lineage.program_id is not None or sub.recorded is not None:
+        if self._optional is not None or job.lineage.program_id is not None or recorded is not None:
             self._record_optional(job)
         if len(rows) >= CHUNK_ROWS:
             table.flush()

@@ -203,10 +203,13 @@ class BestFidelityPlacement(Placement):
                 if device.next_down_s == math.inf or snapshot.finishes_before_downtime(job, device, quote):
                     return Assignment(job, device.name, quote.qubits, quote=quote)
             return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
+        wholly_free = None if snapshot.exclusive else snapshot.wholly_free_indices()
         candidates = snapshot.open_devices() if snapshot.exclusive else snapshot.devices
         best = None
         best_fidelity = -1.0
         for device in candidates:
+            if wholly_free is not None and device.index in wholly_free:
+                continue  # priced below, from the cached fleet ranking
             offer = snapshot.estimate(job, device)
             if offer is None:
                 continue
@@ -214,6 +217,20 @@ class BestFidelityPlacement(Placement):
                 continue
             if best is None or offer.estimate.fidelity > best_fidelity:
                 best, best_fidelity = (device, offer), offer.estimate.fidelity
+        if wholly_free:
+            # on a wholly free device the best region is its best whole-device region, so the first
+            # wholly free device in the fleet ranking that ends before its downtime is the best of them
+            devices = snapshot.devices
+            for index, quote in snapshot.ranking(job):
+                if index not in wholly_free:
+                    continue
+                device = devices[index]
+                if device.next_down_s != math.inf and not snapshot.finishes_before_downtime(job, device, quote):
+                    continue
+                fidelity = quote.estimate.fidelity
+                if best is None or fidelity > best_fidelity or (fidelity == best_fidelity and index < best[0].index):
+                    best, best_fidelity = (device, quote), fidelity
+                break
         if best is None:
             return WAIT if feasible_somewhere(job, snapshot) else INFEASIBLE
         chosen, quote = best

@@ -248,12 +248,17 @@ class Snapshot:
         if not self._simple():
             return None
         if self._idle_set is not None:
-            if self._idle_claims:
-                by_name = self._by_name
-                self._idle_set = self._idle_set - {by_name[name].index for name in self._idle_claims}
-                self._idle_claims = []
-            return self._idle_set
+            return self.wholly_free_indices()
         return self.open_indices() if self.all_open_idle() else None
+
+    def wholly_free_indices(self) -> frozenset[int] | set[int] | None:
+        """Fleet indices of the devices that are up with every qubit free (no run, no claim this
+        round), under any multiplexing, when the engine keeps that index; ``None`` when unknown."""
+        if self._idle_set is not None and self._idle_claims:
+            by_name = self._by_name
+            self._idle_set = self._idle_set - {by_name[name].index for name in self._idle_claims}
+            self._idle_claims = []
+        return self._idle_set
 
     def all_open_idle(self) -> bool:
         """True when every device that could accept a job now is wholly free (no runs, no claims)."""
