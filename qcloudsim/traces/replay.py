@@ -45,7 +45,8 @@ import heapq
 import math
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import chain, repeat
 from typing import Literal, cast
 
 import numpy as np
@@ -130,6 +131,11 @@ def jobs_from_table(
 ) -> Iterator[Job]:
     """Lazily turn validated canonical chunks into jobs sorted by arrival.
 
+    Jobs are built :data:`BLOCK_ROWS` rows at a time and handed out one by
+    one (an iterator over the blocks, so taking the next job runs no Python
+    code); a row that raises (``on_error="raise"``) does so after the jobs
+    of the rows before it have been handed out.
+
     Args:
         chunks: Canonical chunks in submit order (e.g. ``read_table(path)``).
         options: Replay options (default: replay as recorded).
@@ -140,13 +146,24 @@ def jobs_from_table(
             one, a :class:`TraceSkipWarning` reports skipped rows.
         path: Trace name used in error messages.
 
-    Yields:
-        Jobs in non-decreasing ``arrival_s``.
+    Returns:
+        An iterator of jobs in non-decreasing ``arrival_s``.
 
     Raises:
-        TraceError: A row that cannot be replayed (``on_error="raise"``).
-        ValueError: ``load_scale != 1`` without ``streams``.
+        TraceError: (during iteration) A row that cannot be replayed (``on_error="raise"``).
+        ValueError: (at the first job) ``load_scale != 1`` without ``streams``.
     """
+    return chain.from_iterable(_job_blocks(chunks, options, streams, report, path))
+
+
+def _job_blocks(
+    chunks: Iterable[pd.DataFrame],
+    options: ReplayOptions | None,
+    streams: SeedStreams | None,
+    report: SkipReport | None,
+    path: str,
+) -> Iterator[list[Job]]:
+    """The jobs of :func:`jobs_from_table`, in order, in lists of at most about :data:`BLOCK_ROWS`."""
     options = options or ReplayOptions()
     if options.load_scale != 1.0 and streams is None:
         raise ValueError("load_scale != 1 needs seeded streams (SeedStreams)")
@@ -155,6 +172,7 @@ def jobs_from_table(
     load_rng = streams.generator("replay.load") if streams is not None else None
     jitter_rng = streams.generator("replay.jitter") if streams is not None else None
     builder = _JobBuilder(options, report, path)
+    copying = options.load_scale > 1.0
     pending: list[tuple[float, int, Job]] = []
     for chunk in chunks:
         frame = _filter(chunk, options, report)
@@ -163,19 +181,24 @@ def jobs_from_table(
             continue
         copies = _copies(len(frame), options.load_scale, load_rng)
         _count(report.filtered, "thinned", int((copies == 0).sum()))
-        for job, extra in zip(builder.jobs(frame, copies), copies, strict=True):
-            if job is None:
+        for start, block, complete in builder.blocks(frame, copies):
+            if not copying:  # at most one job per row: nothing is ever pending
+                yield block if complete else [job for job in block if job is not None]  # type: ignore[misc]
                 continue
-            while pending and pending[0][0] <= job.arrival_s:
-                yield heapq.heappop(pending)[2]
-            yield job
-            for k in range(1, int(extra)):
-                delay = float(jitter_rng.random()) * options.jitter_s  # type: ignore[union-attr]
-                copy = builder.copy(job, k, delay)
-                heapq.heappush(pending, (copy.arrival_s, copy.id, copy))
-                report.copies_added += 1
-    while pending:
-        yield heapq.heappop(pending)[2]
+            out: list[Job] = []
+            for job, extra in zip(block, copies[start : start + len(block)].tolist(), strict=True):
+                if job is None:
+                    continue
+                while pending and pending[0][0] <= job.arrival_s:
+                    out.append(heapq.heappop(pending)[2])
+                out.append(job)
+                for k in range(1, extra):
+                    delay = float(jitter_rng.random()) * options.jitter_s  # type: ignore[union-attr]
+                    copy = builder.copy(job, k, delay)
+                    heapq.heappush(pending, (copy.arrival_s, copy.id, copy))
+                    report.copies_added += 1
+            yield out
+    yield [heapq.heappop(pending)[2] for _ in range(len(pending))]
     if own_report and report.skipped:
         warnings.warn(report.summary(), TraceSkipWarning, stacklevel=2)
 
@@ -218,15 +241,76 @@ def _copies(n: int, load_scale: float, rng: np.random.Generator | None) -> np.nd
     return whole + (u < load_scale - whole).astype(np.int64)
 
 
+BLOCK_ROWS = 4096
+"""Rows turned into jobs at a time: the jobs of a block exist together (a few MB)."""
+
+_RECORDED_FIELDS = tuple(f.name for f in fields(RecordedOutcome))
+_RECORDED = Submission._fields.index("recorded")
+_PROFILE = Submission._fields.index("profile")
+_ID = Submission._fields.index("id")
+_ARRIVAL = Submission._fields.index("arrival_s")
+
+
+class _Rows:
+    """The columns of one chunk in :class:`~qcloudsim.workload.job.Submission` field order.
+
+    Args:
+        values: Per field a list (one value per row) or a ``repeat`` of one value.
+        recorded: The :class:`~qcloudsim.workload.job.RecordedOutcome` fields
+            (lists in field order), or ``None`` when the trace recorded nothing.
+        lineages: One lineage per row, or ``None``: every job is a plain one.
+    """
+
+    def __init__(self, values: list[list | repeat], recorded: list[list] | None, lineages: list | None) -> None:
+        self.values = values
+        self.recorded = recorded
+        self.lineages = lineages
+        self.ids = cast(list, values[_ID])
+        self.arrival = cast(list, values[_ARRIVAL])
+        self.profiles = cast(list, values[_PROFILE])
+
+    def jobs(self, start: int, stop: int) -> list[Job]:
+        """The jobs of rows ``start:stop``, built by ``map`` (no Python code per row but the records').
+
+        Raises:
+            ValueError: A job refuses a value.
+        """
+        values = [v[start:stop] if isinstance(v, list) else v for v in self.values]
+        if self.recorded is not None:
+            values[_RECORDED] = list(map(RecordedOutcome, *(c[start:stop] for c in self.recorded)))
+        submissions = map(Submission._make, zip(*values, strict=False))  # repeat() columns are endless
+        if self.lineages is None:
+            return list(map(Job, submissions))
+        return list(map(Job, submissions, self.lineages[start:stop]))
+
+    def job(self, i: int) -> Job:
+        """The job of row ``i``.
+
+        Raises:
+            ValueError: A job refuses a value.
+        """
+        values = [v[i] if isinstance(v, list) else next(v) for v in self.values]
+        if self.recorded is not None:
+            values[_RECORDED] = RecordedOutcome(*(c[i] for c in self.recorded))
+        return Job(Submission._make(values), ROOT if self.lineages is None else self.lineages[i])
+
+
 class _JobBuilder:
-    """Builds jobs from chunk columns with cached profiles."""
+    """Builds jobs from chunk columns with cached profiles.
+
+    Blocks of rows that need no check (the usual case) are built by ``map``
+    over the columns (:meth:`_Rows.jobs`); a block with a row to drop, report
+    or refuse is built row by row, in order, so errors and skip examples come
+    in row order.
+    """
 
     def __init__(self, options: ReplayOptions, report: SkipReport, path: str) -> None:
         self.options = options
         self.report = report
         self.path = path
         self.origin = options.start_s or 0.0
-        self.profiles: dict[object, CircuitProfile | None] = {}
+        self.profiles: dict[object, CircuitProfile | str] = {}
+        """Profile per circuit reference or sizes tuple, or why it cannot be built (the message)."""
 
     def _skip(self, reason: str, job_id: int, column: str | None, detail: str) -> None:
         message = f"{REASONS.get(reason, reason)} ({detail})"
@@ -234,12 +318,13 @@ class _JobBuilder:
             raise TraceError(self.path, message, position=f"job {job_id}", column=column, reason=reason)
         self.report.add(reason, 1, [str(TraceError(self.path, message, position=f"job {job_id}", column=column))])
 
-    def profile(self, key: object, job_id: int) -> CircuitProfile | None:
-        """Cached profile for a circuit reference (str) or a sizes tuple."""
+    def profile(self, key: object) -> CircuitProfile | str:
+        """Cached profile for a circuit reference (str) or a sizes tuple, or why it cannot be built."""
         try:
             return self.profiles[key]
         except KeyError:
             pass
+        profile: CircuitProfile | str
         try:
             if isinstance(key, str):
                 profile = resolve_circuit(key)
@@ -248,14 +333,17 @@ class _JobBuilder:
                 n, d, g, d2, g1, m = sizes
                 profile = synthesize_profile(n, d, g, depth_2q=d2, num_1q_gates=g1, num_measured=m)
         except ValueError as exc:
-            self._skip("bad_circuit", job_id, "circuit" if isinstance(key, str) else "num_qubits", str(exc))
-            profile = None
+            profile = str(exc)
         if len(self.profiles) < 1_000_000:
             self.profiles[key] = profile
         return profile
 
-    def jobs(self, frame: pd.DataFrame, copies: np.ndarray) -> Iterator[Job | None]:
-        """One job (or ``None`` when dropped) per row of ``frame``.
+    def blocks(self, frame: pd.DataFrame, copies: np.ndarray) -> Iterator[tuple[int, list[Job | None], bool]]:
+        """``(first row, jobs, complete)`` for consecutive blocks of the rows of ``frame``.
+
+        ``jobs`` has one job (or ``None`` when dropped) per row from the first
+        row on; ``complete``: no ``None`` among them. With ``on_error="raise"``,
+        the rows before a bad row come as a block of their own before the error.
 
         Args:
             frame: Filtered canonical rows.
@@ -263,86 +351,110 @@ class _JobBuilder:
         """
         o = self.options
         n = len(frame)
-        cols = frame.columns
-        ids = frame["job_id"].to_numpy(dtype=np.int64).tolist()
-        arrival = ((frame["submit_s"].to_numpy(dtype=float) - self.origin) * o.time_scale).tolist()
-        shots = _ints(frame, "shots", o.default_shots, n)
-        circuits = _ints(frame, "circuits", 1, n)
-        priority = _ints(frame, "priority", 0, n)
-        users = _strs(frame, "user", "user0", n)
-        groups = _strs(frame, "group", "default", n)
-        deadline = _floats(frame, "deadline_s", n, scale=o.time_scale, origin=self.origin)
-        program = _strs(frame, "program_id", None, n)
-        iteration = _ints(frame, "iteration", None, n)
+        ids = frame["job_id"].to_numpy(dtype=np.int64)
+        arrival = (frame["submit_s"].to_numpy(dtype=float) - self.origin) * o.time_scale
         keys = _profile_keys(frame, n)
-        has_recorded = any(
-            c in cols for c in ("recorded_queue_s", "recorded_run_s", "recorded_device", "recorded_status")
-        )
-        rq = _floats(frame, "recorded_queue_s", n)
-        rr = _floats(frame, "recorded_run_s", n)
-        rd = _strs(frame, "recorded_device", "", n)
-        rs = _strs(frame, "recorded_status", "", n)
-        device_map = o.device_map
+        distinct = {key: self.profile(key) for key in dict.fromkeys(keys)}
+        profiles = list(map(distinct.__getitem__, keys))
         recorded_runtime = o.runtime == "recorded"
-        wanted_l = copies.tolist()
-        copying = o.load_scale > 1  # ids at or above COPY_ID_BASE would collide with copies' ids
-        profiles = self.profiles
-        nan = math.nan
-        for i in range(n):
-            if not wanted_l[i]:
-                yield None
-                continue
-            job_id = ids[i]
-            if arrival[i] > MAX_TIME_S or (copying and job_id >= COPY_ID_BASE):
-                self._unreplayable(job_id, arrival[i])
-                yield None
-                continue
-            key = keys[i]
-            profile = profiles.get(key) if key in profiles else self.profile(key, job_id)
-            if profile is None:
-                yield None
-                continue
-            service = None
-            if recorded_runtime:
-                service = rr[i]
-                if service is None or service != service:
-                    self._skip("missing_run_time", job_id, "recorded_run_s", "runtime: recorded")
-                    yield None
+        recorded_run = _float_array(frame, "recorded_run_s", n)
+        # rows that need a check: thinned out, unreplayable, without profile or recorded run time
+        check = (copies == 0) | (arrival > MAX_TIME_S)
+        if o.load_scale > 1:  # ids at or above COPY_ID_BASE would collide with copies' ids
+            check |= ids >= COPY_ID_BASE
+        if any(isinstance(p, str) for p in distinct.values()):
+            check |= np.fromiter((isinstance(p, str) for p in profiles), dtype=bool, count=n)
+        if recorded_runtime:
+            check |= np.isnan(recorded_run)
+        device = _strs(frame, "recorded_device", "", n)
+        pinned: list | repeat = repeat(None)
+        if o.device_map:
+            pinned_of = {d: o.device_map.get(d) if d else None for d in set(device)}
+            pinned = list(map(pinned_of.__getitem__, device))
+        columns: dict[str, list | repeat] = {
+            "id": ids.tolist(),
+            "arrival_s": arrival.tolist(),
+            "profile": profiles,
+            "shots": _ints(frame, "shots", o.default_shots, n),
+            "circuits": _ints(frame, "circuits", 1, n),
+            "user": _strs(frame, "user", "user0", n),
+            "group": _strs(frame, "group", "default", n),
+            "priority": _ints(frame, "priority", 0, n),
+            "deadline_s": _floats(frame, "deadline_s", n, scale=o.time_scale, origin=self.origin),
+            "service_s": recorded_run.tolist() if recorded_runtime else repeat(None),
+            "pinned_device": pinned,
+            "recorded": repeat(None),
+        }
+        recorded = None
+        if any(c in frame.columns for c in _RECORDED_COLUMNS):
+            parts = {"queue_s": _float_array(frame, "recorded_queue_s", n).tolist(), "run_s": recorded_run.tolist(),
+                     "device": device, "status": _strs(frame, "recorded_status", "", n)}
+            recorded = [parts[name] for name in _RECORDED_FIELDS]
+        program, iteration = _strs(frame, "program_id", None, n), _ints(frame, "iteration", None, n)
+        lineages = None
+        if any(p is not None for p in program) or any(s is not None for s in iteration):
+            lineages = [ROOT if p is None and s is None else Lineage(program_id=p, iteration=s)
+                        for p, s in zip(program, iteration, strict=True)]
+        rows = _Rows([columns[name] for name in Submission._fields], recorded, lineages)
+        for start in range(0, n, BLOCK_ROWS):
+            stop = min(start + BLOCK_ROWS, n)
+            if not check[start:stop].any():
+                try:
+                    block = rows.jobs(start, stop)
+                except ValueError:  # a value the validator let through but a job refuses: row by row
+                    pass
+                else:
+                    yield start, block, True  # type: ignore[misc]
                     continue
-            recorded = None
-            device = rd[i]
-            if has_recorded:
-                q, r = rq[i], rr[i]
-                recorded = RecordedOutcome(
-                    queue_s=nan if q is None else q, run_s=nan if r is None else r,
-                    device=device, status=rs[i],
-                )
-            program_id, step = program[i], iteration[i]
-            try:
-                job = Job(
-                    Submission(
-                        id=job_id, arrival_s=arrival[i], profile=profile, shots=shots[i], circuits=circuits[i],
-                        user=users[i], group=groups[i], priority=priority[i], deadline_s=deadline[i],
-                        service_s=service, pinned_device=device_map.get(device) if device else None,
-                        recorded=recorded,
-                    ),
-                    ROOT if program_id is None and step is None else Lineage(program_id=program_id, iteration=step),
-                )
-            except ValueError as exc:  # a value the validator let through but a job refuses
-                self._skip("bad_record", job_id, None, str(exc))
-                job = None
-            yield job
+            yield from self._rows(rows, keys, start, stop, copies, check, recorded_run)
 
-    def _unreplayable(self, job_id: int, arrival_s: float) -> None:
-        """Report a row whose scaled arrival is too late, or whose id is too large for its copies."""
+    def _rows(
+        self, rows: _Rows, keys: list, start: int, stop: int, copies: np.ndarray, check: np.ndarray,
+        recorded_run: np.ndarray,
+    ) -> Iterator[tuple[int, list[Job | None], bool]]:
+        """Rows ``start:stop`` one by one, checked in the order of the module doc."""
+        o = self.options
+        copying = o.load_scale > 1
+        raising = o.on_error == "raise"
+        recorded_runtime = o.runtime == "recorded"
+        ids, arrival, profiles = rows.ids, rows.arrival, rows.profiles
+        out: list[Job | None] = []
+        for i in range(start, stop):
+            job_id = ids[i]
+            problem: tuple[str, str | None, str] | None = None
+            job = None
+            if not check[i]:
+                pass
+            elif not copies[i]:
+                out.append(None)
+                continue
+            elif arrival[i] > MAX_TIME_S or (copying and job_id >= COPY_ID_BASE):
+                problem = self._unreplayable(job_id, arrival[i])
+            elif isinstance(profiles[i], str):
+                problem = "bad_circuit", "circuit" if isinstance(keys[i], str) else "num_qubits", profiles[i]
+            elif recorded_runtime and math.isnan(recorded_run[i]):
+                problem = "missing_run_time", "recorded_run_s", "runtime: recorded"
+            if problem is None:
+                try:
+                    job = rows.job(i)
+                except ValueError as exc:  # a value the validator let through but a job refuses
+                    problem = "bad_record", None, str(exc)
+            if problem is not None:
+                if raising and out:
+                    yield start, out, False  # the jobs of the rows before come before the error
+                    start, out = i, []
+                self._skip(problem[0], job_id, problem[1], problem[2])  # raises with on_error="raise"
+            out.append(job)
+        yield start, out, False
+
+    def _unreplayable(self, job_id: int, arrival_s: float) -> tuple[str, str, str]:
+        """Why a row cannot be replayed: its scaled arrival is too late, or its id too large for its copies."""
         if arrival_s > MAX_TIME_S:
-            self._skip("too_large", job_id, "submit_s",
-                       f"arrives at {plain(arrival_s)} s with time_scale {plain(self.options.time_scale)}, "
-                       f"maximum {plain(MAX_TIME_S)} s")
-        else:
-            self._skip("bad_job_id", job_id, "job_id",
-                       f"with load_scale > 1, ids must be below {COPY_ID_BASE} (copies take the ids above), "
-                       f"got {job_id}")
+            return ("too_large", "submit_s",
+                    f"arrives at {plain(arrival_s)} s with time_scale {plain(self.options.time_scale)}, "
+                    f"maximum {plain(MAX_TIME_S)} s")
+        return ("bad_job_id", "job_id",
+                f"with load_scale > 1, ids must be below {COPY_ID_BASE} (copies take the ids above), got {job_id}")
 
     def copy(self, job: Job, k: int, delay_s: float) -> Job:
         """Copy ``k`` of ``job`` arriving ``delay_s`` later (its id is below :data:`COPY_ID_BASE`)."""
@@ -353,22 +465,37 @@ class _JobBuilder:
         )
 
 
-def _ints(frame: pd.DataFrame, name: str, default: int | None, n: int) -> list:
+_RECORDED_COLUMNS = ("recorded_queue_s", "recorded_run_s", "recorded_device", "recorded_status")
+
+
+def _ints(frame: pd.DataFrame, name: str, default: int | None, n: int, rows: np.ndarray | None = None) -> list:
+    """Column ``name`` as Python ints, ``default`` where missing (only ``rows`` when given)."""
     if name not in frame.columns:
-        return [default] * n
+        return [default] * (n if rows is None else len(rows))
     col = frame[name]
     if col.dtype == np.int64:
-        return col.tolist()
-    values = col.to_numpy(dtype=float, na_value=np.nan)
-    missing = np.isnan(values)
-    out = np.where(missing, 0, values).astype(np.int64).tolist()
+        values = col.to_numpy()
+        return (values if rows is None else values[rows]).tolist()
+    floats = col.to_numpy(dtype=float, na_value=np.nan)
+    if rows is not None:
+        floats = floats[rows]
+    missing = np.isnan(floats)
+    out = np.where(missing, 0, floats).astype(np.int64).tolist()
     if missing.any():
         for i in np.flatnonzero(missing).tolist():
             out[i] = default
     return out
 
 
+def _float_array(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    """Column ``name`` as float64, NaN where missing (all NaN without the column)."""
+    if name not in frame.columns:
+        return np.full(n, np.nan)
+    return frame[name].to_numpy(dtype=float, na_value=np.nan)
+
+
 def _floats(frame: pd.DataFrame, name: str, n: int, scale: float = 1.0, origin: float = 0.0) -> list:
+    """Column ``name`` as Python floats, ``(value - origin) * scale``, ``None`` where missing."""
     if name not in frame.columns:
         return [None] * n
     values = frame[name].to_numpy(dtype=float, na_value=np.nan)
@@ -381,6 +508,7 @@ def _floats(frame: pd.DataFrame, name: str, n: int, scale: float = 1.0, origin: 
 
 
 def _strs(frame: pd.DataFrame, name: str, default: str | None, n: int) -> list:
+    """Column ``name`` as objects, ``default`` where missing."""
     if name not in frame.columns:
         return [default] * n
     col = frame[name]
@@ -392,17 +520,21 @@ def _strs(frame: pd.DataFrame, name: str, default: str | None, n: int) -> list:
     return out
 
 
-_SIZE_OPTIONAL = ("depth_2q", "num_1q_gates", "num_measured")
+_SIZE_COLUMNS = ("num_qubits", "depth", "num_2q_gates", "depth_2q", "num_1q_gates", "num_measured")
 
 
 def _profile_keys(frame: pd.DataFrame, n: int) -> list:
     """Per row: the circuit reference (str), else ``(n, depth, g, depth_2q, g1, measured)``."""
-    circuit = _strs(frame, "circuit", None, n)
-    if all(c is not None for c in circuit):
-        return circuit
-    sizes = [_ints(frame, c, None, n) for c in ("num_qubits", "depth", "num_2q_gates", *_SIZE_OPTIONAL)]
-    tuples = list(zip(*sizes, strict=True))
-    return [c if c is not None else t for c, t in zip(circuit, tuples, strict=True)]
+    keys = _strs(frame, "circuit", None, n)
+    if "circuit" in frame.columns:
+        rows = np.flatnonzero(frame["circuit"].isna().to_numpy())
+    else:
+        rows = np.arange(n)
+    if len(rows):
+        sizes = zip(*[_ints(frame, c, None, n, rows) for c in _SIZE_COLUMNS], strict=True)
+        for i, key in zip(rows.tolist(), sizes, strict=True):
+            keys[i] = key
+    return keys
 
 
 # -- comparison -----------------------------------------------------------------
