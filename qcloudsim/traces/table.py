@@ -435,7 +435,7 @@ class RowValidator:
             if spec.kind == "str":
                 if spec.required:
                     keep &= self.reject(raw.isna().to_numpy() & keep, positions, spec.name, "missing")
-                out[spec.name] = raw.astype(object).where(raw.notna(), np.nan)
+                out[spec.name] = shared_objects(raw)
                 continue
             if spec.name == "job_id":
                 values, ok = self._job_ids(raw, positions, keep)
@@ -585,7 +585,9 @@ class RowValidator:
                 cache[value] = hit
             return hit
 
-        out["circuit"] = col.map(resolve)
+        # each distinct value once: a column of family references (the usual case) stays as it is
+        if any(resolve(value) != value for value in pd.unique(col.dropna())):
+            out["circuit"] = col.map(resolve)
 
 
 _FAMILY_REF = re.compile(r"^(?P<family>[A-Za-z][A-Za-z0-9]*)_(?P<n>\d+)(?:_seed\d+)?$")
@@ -643,6 +645,23 @@ def plain(value: object) -> str:
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
     return str(value)
+
+
+def shared_objects(raw: pd.Series) -> pd.Series:
+    """``raw`` as an object column with NaN for missing values, equal strings as one shared object.
+
+    A column of text (pandas ``str`` dtype, as read from CSV or Parquet) is
+    dictionary-encoded, so a chunk holds one Python string per distinct
+    value instead of one per row, and so do the jobs and result rows made
+    from it. Other columns are converted value by value (``astype(object)``).
+    """
+    if not isinstance(raw.dtype, pd.StringDtype):
+        return raw.astype(object).where(raw.notna(), np.nan)
+    codes, uniques = pd.factorize(raw)  # missing values get code -1: the last entry of ``values``
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = list(uniques)
+    values[-1] = np.nan
+    return pd.Series(values[codes], index=raw.index, dtype=object)
 
 
 def to_floats(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -1074,7 +1093,8 @@ def _parquet_chunks(path: Path, chunksize: int) -> Iterator[tuple[pd.DataFrame, 
     import pyarrow.parquet as pq
 
     try:
-        file = pq.ParquetFile(path)
+        # no pre-buffering of whole row groups (a trace may be one row group): memory follows the chunk size
+        file = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
     except (pa.ArrowInvalid, OSError) as exc:
         raise TraceError(path, f"not a readable Parquet file ({exc})") from exc
     names = set(file.schema_arrow.names)
