@@ -119,6 +119,13 @@ class Estimator:
         whose qubits are all free; only when none is, a full search over the
         free qubits runs (cached by the free set).
         """
+        # a device's free set is one frozenset object until its occupancy changes, and most devices
+        # do not change between two rounds: remember the answer for the last one (identity, O(1))
+        frozen = type(free) is frozenset
+        if frozen:
+            last = self._last_free.get((calibration.version, size))
+            if last is not None and last[0] is free:
+                return last[1]
         if size > calibration.num_qubits:
             return None
         candidates = self.ranked(calibration, size)
@@ -127,13 +134,6 @@ class Estimator:
         free_set = free if isinstance(free, (set, frozenset)) else frozenset(free)
         if len(free_set) < size:
             return None
-        # a device's free set is one frozenset object until its occupancy changes, and most devices
-        # do not change between two rounds: remember the answer for the last one (identity, O(1))
-        frozen = type(free_set) is frozenset
-        if frozen:
-            last = self._last_free.get((calibration.version, size))
-            if last is not None and last[0] is free_set:
-                return last[1]
         found = self._region_among(calibration, size, candidates, free_set)
         if frozen:
             if len(self._last_free) >= self.max_entries:

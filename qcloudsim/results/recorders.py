@@ -70,6 +70,7 @@ class RowBuffer:
         """Rows not yet turned into columns (append to it, then call :meth:`spill`)."""
         self._chunks: list[list[Any]] = []
         self._stored = 0
+        self._order: tuple[np.ndarray, list[int]] | None = None
 
     def __len__(self) -> int:
         return self._stored + len(self.rows)
@@ -112,10 +113,18 @@ class RowBuffer:
             return values if order is None else values[order]
         objects = list(chain.from_iterable(parts))
         if order is not None and len(objects) > 1:
-            objects = list(itemgetter(*order.tolist())(objects))
+            objects = list(itemgetter(*self._positions(order))(objects))
         if kind == "q":
             return [list(qubits) for qubits in objects]
         return objects
+
+
+    def _positions(self, order: np.ndarray) -> list[int]:
+        """``order`` as a list of ints, converted once for all the columns a table takes in that order."""
+        cached = self._order
+        if cached is None or cached[0] is not order:
+            cached = self._order = (order, order.tolist())
+        return cached[1]
 
 
 def string_array(values: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:

@@ -302,15 +302,17 @@ class Snapshot:
         pinned = job.submission.pinned_device
         if pinned is not None and pinned != device.name:
             return None
+        cost = self.cost
+        calibration = device.calibration
         if region is None:
             free = self.free_qubits(device)
             size = job.profile.num_qubits
             if size > (device.num_qubits if free is None else len(free)):
                 return None
-            region = self.cost.estimator.region(device.calibration, size, free)
+            region = cost.estimator.region(calibration, size, free)
             if region is None:
                 return None
-        return self.cost.quote(job, device.device, device.calibration, region)
+        return cost.quote(job, device.device, calibration, region)
 
     quote = estimate
 
