@@ -8,7 +8,10 @@ queue length has a large/small ratio near 1 (the performance issue's target
 is at most 1.2). Schedulers built for few jobs get settings that keep a run
 short without changing what they compute per round: ``anneal`` runs 50
 iterations per round, and ``drl`` runs the shipped policy on the 4-device
-fleet it was trained for.
+fleet it was trained for. Times are CPU seconds (``time.process_time``);
+the bare SimPy M/M/c reference (:mod:`reference`, 4 servers like the
+fleet) is timed at the large size before and after, and every scheduler's
+large-size rate is also given as a ratio to it.
 
 Usage::
 
@@ -23,6 +26,8 @@ import json
 import sys
 import time
 from pathlib import Path
+
+from reference import bare_simpy, best_of
 
 from qcloudsim.circuits.families import family_profile
 from qcloudsim.devices.catalog import load_catalog
@@ -49,7 +54,7 @@ def fleet() -> list[Device]:
 
 
 def run_once(scheduler: str, jobs: int, rate_per_s: float = 4.0, seed: int = 1) -> float:
-    """Wall seconds to simulate ``jobs`` jobs under ``scheduler``."""
+    """CPU seconds to simulate ``jobs`` jobs under ``scheduler``."""
     devices = fleet()
     mix = [MixEntry(1.0, tuple(range(3, 7)), lambda n, f=f: family_profile(f, n)) for f in FAMILIES]
     workload = poisson_jobs(
@@ -57,9 +62,9 @@ def run_once(scheduler: str, jobs: int, rate_per_s: float = 4.0, seed: int = 1) 
         priorities=[0, 1, 2], deadline_slack_s=(100.0, 10_000.0),
     )
     sim = Simulation(devices, make_scheduler(scheduler, **PARAMS.get(scheduler, {})), workload, Estimator())
-    start = time.perf_counter()
+    start = time.process_time()
     sim.run()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated scheduler names (default: every registered one)")
     args = parser.parse_args(argv)
     names = [n for n in scheduler_names() if not args.only or n in args.only.split(",")]
-    report = {}
+    report: dict = {}
+    references = [bare_simpy(args.large, servers=len(FLEET))]
     for name in names:
         run_once(name, 300)  # warm caches (profiles, regions, policy load)
         small = run_once(name, args.small)
@@ -81,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(f"{name:14s} {us_small:9.1f} us/job at {args.small:>7,}  {us_large:9.1f} us/job at {args.large:>7,}"
               f"  ratio {us_large / us_small:5.2f}", file=sys.stderr, flush=True)
+    references.append(bare_simpy(args.large, servers=len(FLEET)))
+    reference = best_of(references)
+    reference_us = 1e6 / reference["cpu_jobs_per_s"]
+    for value in report.values():
+        value["ratio_to_bare_simpy"] = round(reference_us / value["us_per_job_large"], 3)
+    report["bare_simpy_us_per_job"] = round(reference_us, 2)
     json.dump(report, sys.stdout, indent=2)
     print()
     return 0

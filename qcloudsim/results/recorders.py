@@ -118,7 +118,6 @@ class RowBuffer:
             return [list(qubits) for qubits in objects]
         return objects
 
-
     def _positions(self, order: np.ndarray) -> list[int]:
         """``order`` as a list of ints, converted once for all the columns a table takes in that order."""
         cached = self._order
@@ -329,9 +328,8 @@ def _sweep_intervals(
                             np.zeros(navail, np.int64)])
     label = np.concatenate([np.zeros(num_devices, np.int64), np.full(2 * nruns, -1, np.int64),
                             avail[:, 2].astype(np.int64)])
-    is_run = np.concatenate([np.zeros(num_devices, bool), np.ones(2 * nruns, bool), np.zeros(navail, bool)])
     order = np.lexsort((rank, time, device))
-    device, time, qubits, count, label, is_run = (a[order] for a in (device, time, qubits, count, label, is_run))
+    device, time, qubits, count, label = (a[order] for a in (device, time, qubits, count, label))
     first = np.flatnonzero(np.r_[True, device[1:] != device[:-1]])
     sizes = np.diff(np.r_[first, len(device)])
     busy = np.cumsum(qubits)
@@ -349,7 +347,7 @@ def _sweep_intervals(
     changed = np.ones(len(state), bool)
     changed[1:] = (state[1:] != state[:-1]) | (busy[1:] != busy[:-1]) | (running[1:] != running[:-1])
     changed[first] = True  # the initial event opens the device's first interval
-    changed |= is_run
+    # (a run event always changes the device's run count, so an instant with one always opens an interval)
     # instants: (device, time) groups; an instant with a change opens an interval with the state after it
     group_start = np.flatnonzero(np.r_[True, (device[1:] != device[:-1]) | (time[1:] != time[:-1])])
     group_last = np.r_[group_start[1:], len(device)] - 1
