@@ -40,8 +40,12 @@ OPTIONAL_JOB_COLUMNS = (
 TIMELINE_COLUMNS = ("device", "start_s", "end_s", "state", "busy_qubits", "num_qubits", "jobs")
 """Columns of the device timeline table, in order."""
 
-CHUNK_ROWS = 65_536
-"""Rows a :class:`RowBuffer` keeps as tuples before turning them into column arrays."""
+CHUNK_ROWS = 8_192
+"""Rows a :class:`RowBuffer` keeps as tuples before turning them into column arrays.
+
+Small enough for a chunk's tuples to stay in the CPU cache while they are
+transposed (65,536 was about 4 % slower end to end), large enough that the
+per-chunk numpy arrays cost nothing."""
 
 _NAN = float("nan")
 _COMPLETED = JobStatus.COMPLETED

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any, NamedTuple
 
 from qcloudsim.circuits.profile import CircuitProfile
@@ -116,6 +118,11 @@ class Submission(_SubmissionFields):
     def replace(self, **changes: Any) -> Submission:
         """A copy with ``changes``."""
         return self._replace(**changes)
+
+
+new_submission: Callable[[tuple], Submission] = partial(tuple.__new__, Submission)
+"""A :class:`Submission` from a tuple of all its fields in order, without the constructor's keyword
+handling (for generators that make one per job; :class:`Job` checks the values)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ import numpy as np
 
 from qcloudsim.circuits.profile import CircuitProfile
 from qcloudsim.seeding import SeedStreams
-from qcloudsim.workload.job import Job, Submission
+from qcloudsim.workload.job import Job, new_submission
 
 
 @dataclass(frozen=True)
@@ -147,9 +147,10 @@ def poisson_jobs(
                 profile = profiles[choice] = mix[entry_index].profile_for(size)
             who_i = who_list[i]
             deadline = now + slack_list[i] if deadline_list is not None and deadline_list[i] else None
-            yield Job(Submission(
+            yield Job(new_submission((
                 job_id, now, profile, shot_list[i], circ_list[i], names[who_i], groups[who_i], prio_list[i], deadline,
-            ))
+                None, None, None,
+            )))
             job_id += 1
 
 
