@@ -4,7 +4,9 @@
 
 * env steps/s: a 10-device fleet (the 10 real devices of bench_engine.py),
   random valid actions (uniform over the action mask), including the SimPy
-  advance to the next decision point; no policy network.
+  advance to the next decision point; no policy network. Also given as a
+  ratio to the jobs/s of the bare SimPy M/M/10 reference (:mod:`reference`)
+  timed in the same process (one step is one scheduling decision).
 * reset time: rebuilding the simulation from the seed.
 * inference: observation + ``MaskablePPO.predict`` per decision, for the
   GCN policy architecture on the 10-device fleet (untrained weights: speed
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from reference import bare_simpy, best_of
 
 from qcloudsim.config.loader import load_config
 from qcloudsim.rl.env import QCloudEnv
@@ -88,7 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     from qcloudsim.rl.features import CircuitGCNExtractor
 
     env10 = QCloudEnv(ten_device_config())
-    report = {"env_10_devices_random_actions": env_steps(env10, args.steps)}
+    references = [bare_simpy(args.steps)]
+    report: dict = {"env_10_devices_random_actions": env_steps(env10, args.steps)}
+    references.append(bare_simpy(args.steps))
+    reference = best_of(references)
+    # one env step is one scheduling decision, about one job: compare with the reference's jobs per second
+    steps = report["env_10_devices_random_actions"]
+    steps["ratio_to_bare_simpy"] = round(steps["steps_per_s"] / reference["jobs_per_s"], 3)
+    report["bare_simpy_mm10"] = reference
     fresh = MaskablePPO("MultiInputPolicy", env10, device="cpu",
                         policy_kwargs={"features_extractor_class": CircuitGCNExtractor})
     report["inference_10_devices_gcn_policy"] = inference(env10, fresh)
