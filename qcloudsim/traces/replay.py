@@ -397,9 +397,10 @@ class _JobBuilder:
             lineages = [ROOT if p is None and s is None else Lineage(program_id=p, iteration=s)
                         for p, s in zip(program, iteration, strict=True)]
         rows = _Rows([columns[name] for name in Submission._fields], recorded, lineages)
+        checked_blocks = set((np.flatnonzero(check) // BLOCK_ROWS).tolist())
         for start in range(0, n, BLOCK_ROWS):
             stop = min(start + BLOCK_ROWS, n)
-            if not check[start:stop].any():
+            if start // BLOCK_ROWS not in checked_blocks:
                 try:
                     block = rows.jobs(start, stop)
                 except ValueError:  # a value the validator let through but a job refuses: row by row
