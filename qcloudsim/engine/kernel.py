@@ -2,14 +2,15 @@
 
 SimPy owns the clock (seconds). The kernel does only what every run needs:
 
-* an **arrival process** pulls jobs lazily from the workload and submits each
-  at its ``arrival_s``;
+* **arrivals** pull jobs lazily from the workload and submit each at its
+  ``arrival_s`` (a chain of timeouts, one per distinct arrival time);
 * **admission** rejects what can never run (a target device that is not in
   the fleet, a circuit larger than every device, a run longer than any
   interval between planned downtimes); extensions may take a job first
   (cutting replaces a job by its fragments);
-* a **scheduling round** after every arrival, completion and device change
-  (several triggers at one instant coalesce into one round) gives the
+* a **scheduling round** after every arrival, completion (unless the queue
+  is empty) and device change (several triggers at one instant coalesce into
+  one round, see :meth:`Kernel.request_round`) gives the
   scheduler a :class:`~qcloudsim.schedulers.snapshot.Snapshot` and
   **dispatches** the returned assignments after checking them, with the
   :class:`~qcloudsim.models.cost.Quote` the scheduler priced them with;
