@@ -32,24 +32,30 @@ class CrosstalkExtension(Extension):
         qpu = run.qpu
         if qpu.running < 2:
             return
-        run.estimate = self._penalised(qpu, run, run.estimate)
-        run.job.state.fidelity = run.estimate.fidelity
-        neighbours = self.estimator.neighbours(qpu.calibration)
+        estimator = self.estimator
+        calibration = qpu.calibration
+        neighbours = estimator.neighbours(calibration)
         owner = qpu.owner
-        affected = {
-            id(other): other
-            for q in run.qubits for n in neighbours[q]
-            if (other := owner.get(n)) is not None and other is not run
-        }
+        run.estimate = self._penalised(qpu, run, run.estimate, neighbours)
+        run.job.state.fidelity = run.estimate.fidelity
+        affected: dict[int, Run] = {}
+        for q in run.qubits:
+            for n in neighbours[q]:
+                other = owner.get(n)
+                if other is not None and other is not run:
+                    affected[id(other)] = other
         for other in affected.values():
-            penalised = self._penalised(qpu, other, other.estimate)
+            penalised = self._penalised(qpu, other, other.estimate, neighbours)
             if penalised.fidelity < other.job.state.fidelity:
                 other.job.state.fidelity = penalised.fidelity
 
-    def _penalised(self, qpu: QPU, own: Run, estimate: Estimate) -> Estimate:
+    def _penalised(
+        self, qpu: QPU, own: Run, estimate: Estimate, neighbours: tuple[tuple[int, ...], ...],
+    ) -> Estimate:
         estimator = self.estimator
-        neighbours = estimator.neighbours(qpu.calibration)
         exposing = estimator.halo(qpu.calibration, estimate.qubits, neighbours)
         owner = qpu.owner
-        foreign = [q for q in exposing if q in owner and owner[q] is not own]
+        foreign = [q for q in exposing if (holder := owner.get(q)) is not None and holder is not own]
+        if not foreign:
+            return estimate  # what with_crosstalk returns when no foreign qubit is near
         return estimator.with_crosstalk(estimate, own.job.profile, qpu.calibration, neighbours, foreign)
