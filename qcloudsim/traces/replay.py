@@ -57,7 +57,7 @@ from qcloudsim.limits import MAX_TIME_S
 from qcloudsim.seeding import SeedStreams
 from qcloudsim.traces.profiles import resolve_circuit, synthesize_profile
 from qcloudsim.traces.table import REASONS, SkipReport, TraceError, TraceSkipWarning, plain
-from qcloudsim.workload.job import ROOT, Job, Lineage, RecordedOutcome, Submission
+from qcloudsim.workload.job import ROOT, Job, Lineage, RecordedOutcome, Submission, new_submission
 
 COPY_ID_BASE = 10**12
 """Id offset of load-scale copies: copy ``k`` of job ``j`` has id ``k * COPY_ID_BASE + j``."""
@@ -279,7 +279,7 @@ class _Rows:
         values = [v[start:stop] if isinstance(v, list) else v for v in self.values]
         if self.recorded is not None:
             values[_RECORDED] = list(map(RecordedOutcome, *(c[start:stop] for c in self.recorded)))
-        submissions = map(Submission._make, zip(*values, strict=False))  # repeat() columns are endless
+        submissions = map(new_submission, zip(*values, strict=False))  # repeat() columns are endless
         if self.lineages is None:
             return list(map(Job, submissions))
         return list(map(Job, submissions, self.lineages[start:stop]))
@@ -293,7 +293,7 @@ class _Rows:
         values = [v[i] if isinstance(v, list) else next(v) for v in self.values]
         if self.recorded is not None:
             values[_RECORDED] = RecordedOutcome(*(c[i] for c in self.recorded))
-        return Job(Submission._make(values), ROOT if self.lineages is None else self.lineages[i])
+        return Job(new_submission(tuple(values)), ROOT if self.lineages is None else self.lineages[i])
 
 
 class _JobBuilder:
@@ -555,6 +555,8 @@ def compare_recorded(jobs: pd.DataFrame) -> dict[str, dict[str, float]]:
         ``rec > 0``), ``pearson`` and ``spearman`` correlations (NaN with
         fewer than 2 jobs or no variance).
     """
+    from scipy.stats import rankdata  # imported here: scipy.stats takes a while to import
+
     out: dict[str, dict[str, float]] = {}
     for key, sim_col, rec_col in (("queue", "wait_s", "recorded_queue_s"), ("run", "run_s", "recorded_run_s")):
         if sim_col not in jobs.columns or rec_col not in jobs.columns:
@@ -570,7 +572,7 @@ def compare_recorded(jobs: pd.DataFrame) -> dict[str, dict[str, float]]:
             "n": int(both.sum()),
             "median_rel_error": float(np.median(rel)) if len(rel) else math.nan,
             "pearson": _corr(sim, rec),
-            "spearman": _corr(pd.Series(sim).rank().to_numpy(), pd.Series(rec).rank().to_numpy()),
+            "spearman": _corr(rankdata(sim), rankdata(rec)),  # average ranks of ties, as pandas
         }
     return out
 
