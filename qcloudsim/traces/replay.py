@@ -555,7 +555,6 @@ def compare_recorded(jobs: pd.DataFrame) -> dict[str, dict[str, float]]:
         ``rec > 0``), ``pearson`` and ``spearman`` correlations (NaN with
         fewer than 2 jobs or no variance).
     """
-    from scipy.stats import rankdata  # imported here: scipy.stats takes a while to import
 
     out: dict[str, dict[str, float]] = {}
     for key, sim_col, rec_col in (("queue", "wait_s", "recorded_queue_s"), ("run", "run_s", "recorded_run_s")):
@@ -572,7 +571,7 @@ def compare_recorded(jobs: pd.DataFrame) -> dict[str, dict[str, float]]:
             "n": int(both.sum()),
             "median_rel_error": float(np.median(rel)) if len(rel) else math.nan,
             "pearson": _corr(sim, rec),
-            "spearman": _corr(rankdata(sim), rankdata(rec)),  # average ranks of ties, as pandas
+            "spearman": _corr(pd.Series(sim).rank().to_numpy(), pd.Series(rec).rank().to_numpy()),
         }
     return out
 

@@ -124,17 +124,6 @@ def test_compare_recorded():
     assert math.isnan(compare_recorded(frame.iloc[:1])["run"]["pearson"])
 
 
-@pytest.mark.parametrize("values", [
-    [], [3.0], [2.0, 1.0, 2.0, -0.0, 0.0, 5.0, 2.0],
-    np.round(np.random.default_rng(0).normal(size=5000), 1),
-])
-def test_spearman_ranks_equal_pandas_average_ranks(values):
-    from scipy.stats import rankdata
-
-    x = np.asarray(values, dtype=float)
-    assert np.array_equal(rankdata(x), pd.Series(x).rank().to_numpy())
-
-
 def test_end_to_end_with_engine(tmp_path):
     from qcloudsim.devices.catalog import load_catalog
     from qcloudsim.engine.simulation import Simulation
