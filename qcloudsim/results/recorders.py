@@ -135,6 +135,11 @@ def string_array(values: Sequence[str | None]) -> pd.api.extensions.ExtensionArr
     return pd.arrays.ArrowStringArray(pa.array(values, type=pa.string()))
 
 
+def _strings_by_code(values: Sequence[str], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[code]`` for every code, as a pandas ``string`` array built by Arrow (no Python list per row)."""
+    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.string()).take(pa.array(codes)))
+
+
 class JobRecorder(Monitor):
     """One row per job that left the system (completed, rejected or failed).
 
@@ -295,10 +300,10 @@ class TimelineRecorder(Monitor):
         order = np.lexsort((start, by_name[device]))
         device, start, end, state, busy, jobs = (a[order] for a in (device, start, end, state, busy, jobs))
         return pd.DataFrame({
-            "device": string_array(np.array(self._names, dtype=object)[device].tolist()),
+            "device": _strings_by_code(self._names, device),
             "start_s": start,
             "end_s": end,
-            "state": string_array(np.array(self._STATES, dtype=object)[state].tolist()),
+            "state": _strings_by_code(self._STATES, state),
             "busy_qubits": busy,
             "num_qubits": self._sizes[device],
             "jobs": jobs,
